@@ -1,0 +1,61 @@
+//! Loads cases of the `shared/corpus` format.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// One corpus case.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Case {
+    /// Case id (= file stem).
+    pub id: String,
+    /// `json`, `log`, `code`, `search`, `diff`, `text`, `mixed`.
+    pub kind: String,
+    /// `openai` or `anthropic`.
+    pub format: String,
+    /// Anthropic system prompt.
+    #[serde(default)]
+    pub system: Option<serde_json::Value>,
+    /// The conversation.
+    pub messages: serde_json::Value,
+    /// The follow-up question.
+    #[serde(default)]
+    pub question: String,
+    /// Strings the answer depends on.
+    #[serde(default)]
+    pub needles: Vec<String>,
+}
+
+impl Case {
+    /// The case as a request body: `{model, [system], messages}`.
+    pub fn body(&self, model: &str) -> String {
+        let mut body = serde_json::Map::new();
+        body.insert("model".into(), model.into());
+        if let Some(s) = &self.system {
+            body.insert("system".into(), s.clone());
+        }
+        body.insert("messages".into(), self.messages.clone());
+        serde_json::Value::Object(body).to_string()
+    }
+}
+
+/// `../shared/corpus` relative to the workspace root, found from this crate's manifest dir.
+pub fn default_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
+
+/// Every case in `dir`, sorted by id.
+pub fn load(dir: &Path) -> Vec<Case> {
+    let mut cases: Vec<Case> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading corpus dir {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        })
+        .collect();
+    cases.sort_by(|a, b| a.id.cmp(&b.id));
+    cases
+}

@@ -1,0 +1,5 @@
+//! Test helpers shared by headroom's integration tests and benchmarks: the `shared/corpus`
+//! loader and needle checks. Dev-only; never a dependency of shipped code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod corpus;

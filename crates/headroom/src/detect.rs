@@ -1,0 +1,411 @@
+//! Content detection: one function, one answer. Every eligible block is classified here and
+//! nowhere else.
+
+use serde::{Deserialize, Serialize};
+
+/// A programming language the code compressor understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    /// Python.
+    Python,
+    /// JavaScript.
+    JavaScript,
+    /// TypeScript.
+    TypeScript,
+    /// Rust.
+    Rust,
+    /// Go.
+    Go,
+    /// Java.
+    Java,
+    /// C.
+    C,
+    /// C++.
+    Cpp,
+}
+
+/// What a block of text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "language")]
+pub enum ContentKind {
+    /// A JSON document.
+    Json,
+    /// Log lines or build / test output.
+    Log,
+    /// grep / ripgrep hits (`path:line:content`).
+    Search,
+    /// A unified diff or `git log -p` / `git show` output.
+    Diff,
+    /// Source code.
+    Code(Language),
+    /// An HTML document.
+    Html,
+    /// Natural-language text (docs, READMEs, RFCs).
+    Prose,
+}
+
+impl ContentKind {
+    /// A short name for tables (`json`, `log`, `code:python`, ...).
+    pub fn name(&self) -> String {
+        match self {
+            Self::Json => "json".into(),
+            Self::Log => "log".into(),
+            Self::Search => "search".into(),
+            Self::Diff => "diff".into(),
+            Self::Code(l) => format!(
+                "code:{}",
+                serde_json::to_value(l).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+            ),
+            Self::Html => "html".into(),
+            Self::Prose => "prose".into(),
+        }
+    }
+}
+
+/// Classify `text`. Looks at no more than the first ~400 lines.
+pub fn detect(text: &str) -> ContentKind {
+    let t = text.trim_start();
+    if (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        return ContentKind::Json;
+    }
+    let head = t.get(..512.min(t.len())).unwrap_or(t).to_ascii_lowercase();
+    if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || (head.starts_with('<') && head.contains("<body"))
+    {
+        return ContentKind::Html;
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(400).collect();
+    if lines.is_empty() {
+        return ContentKind::Prose;
+    }
+    let n = lines.len() as f64;
+    if is_diff(&lines) {
+        return ContentKind::Diff;
+    }
+    let search = lines.iter().filter(|l| is_search_hit(l)).count() as f64;
+    if search / n >= 0.6 {
+        return ContentKind::Search;
+    }
+    let body: Vec<&str> = lines.iter().map(|l| strip_line_number(l)).collect();
+    let logish = body.iter().filter(|l| is_log_line(l)).count() as f64;
+    if logish / n >= 0.3 {
+        return ContentKind::Log;
+    }
+    if let Some(lang) = code_language(&body) {
+        return ContentKind::Code(lang);
+    }
+    if is_html_fragment(t) {
+        return ContentKind::Html;
+    }
+    ContentKind::Prose
+}
+
+fn is_diff(lines: &[&str]) -> bool {
+    let git = lines.iter().any(|l| l.starts_with("diff --git ") || l.starts_with("diff --cc "));
+    let hunks = lines.iter().filter(|l| l.starts_with("@@ ")).count();
+    let headers = lines.iter().filter(|l| l.starts_with("--- ") || l.starts_with("+++ ")).count();
+    (git && hunks > 0) || (hunks > 0 && headers >= 2)
+}
+
+/// `path:12:content`, `path-12-content` (rg context) or `path:12:3:content` (with column).
+pub(crate) fn is_search_hit(line: &str) -> bool {
+    split_search_hit(line).is_some()
+}
+
+/// Split a search hit into (path, line number, separator, content).
+pub(crate) fn split_search_hit(line: &str) -> Option<(&str, u32, char, &str)> {
+    let bytes = line.as_bytes();
+    // The path ends at the first ':' or '-' that is followed by digits and the same separator.
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b' ' && i == 0 {
+            return None;
+        }
+        if (c == b':' || c == b'-') && i > 0 {
+            let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let after = i + 1 + digits;
+            if digits > 0 && after < bytes.len() && bytes[after] == c {
+                let path = &line[..i];
+                let pathish = path.bytes().any(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'.');
+                if !pathish || path.contains(char::is_whitespace) && !path.contains('/') {
+                    return None;
+                }
+                let num = line[i + 1..after].parse().ok()?;
+                return Some((path, num, c as char, &line[after + 1..]));
+            }
+            if c == b':' {
+                return None;
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Drop a `cat -n` / `nl` style line-number prefix.
+pub(crate) fn strip_line_number(line: &str) -> &str {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 7 {
+        return line;
+    }
+    let rest = &t[digits..];
+    for sep in ["\t", ": ", " | ", "→", "| ", "  "] {
+        if let Some(r) = rest.strip_prefix(sep) {
+            return r;
+        }
+    }
+    line
+}
+
+fn is_log_line(line: &str) -> bool {
+    let t = line.trim_start();
+    let upper_level = ["INFO", "WARN", "ERROR", "DEBUG", "TRACE", "FATAL", "NOTICE", "SEVERE", "CRITICAL"]
+        .iter()
+        .any(|lv| t.contains(lv) && word_at(t, lv));
+    let ts = starts_with_timestamp(t);
+    let build = [
+        "Compiling ",
+        "Finished ",
+        "Running ",
+        "warning:",
+        "error:",
+        "error[",
+        "note:",
+        "-- ",
+        "[ ",
+        "PASS",
+        "FAIL",
+        "ok ",
+        "test ",
+        "Building ",
+        "Linking ",
+        "Scanning ",
+        "npm ",
+        "make[",
+        "gcc ",
+        "cc ",
+        "Step ",
+        "collected ",
+        "=====",
+        "-----",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    let pytest =
+        t.ends_with("PASSED") || t.ends_with("FAILED") || t.contains(" PASSED ") || t.contains(" FAILED ");
+    upper_level || ts || build || pytest
+}
+
+fn word_at(t: &str, w: &str) -> bool {
+    t.match_indices(w).any(|(i, _)| {
+        let b = t.as_bytes();
+        let before = i == 0 || !b[i - 1].is_ascii_alphabetic();
+        let end = i + w.len();
+        let after = end >= b.len() || !b[end].is_ascii_alphabetic();
+        before && after
+    })
+}
+
+fn starts_with_timestamp(t: &str) -> bool {
+    let b = t.trim_start_matches(['[', '<']).as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    // 2024-01-02 / 2024/01/02 / 081109 203615 / 17/06/09 20:10:40 / 03-17 16:13:38
+    let iso = digit(0) && digit(1) && digit(2) && digit(3) && matches!(b.get(4), Some(b'-' | b'/'));
+    let compact = (0..6).all(digit) && b.get(6) == Some(&b' ');
+    let short = digit(0) && digit(1) && matches!(b.get(2), Some(b'-' | b'/')) && digit(3) && digit(4);
+    let hms =
+        digit(0) && digit(1) && b.get(2) == Some(&b':') && digit(3) && digit(4) && b.get(5) == Some(&b':');
+    let month =
+        ["Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ", "Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec "];
+    let syslog = month.iter().any(|m| t.starts_with(m)) && t.get(6..9).is_some_and(|s| s.contains(':'))
+        || month.iter().any(|m| t.starts_with(m))
+            && t.get(4..16).is_some_and(|s| s.matches(':').count() >= 2);
+    let dayname = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "]
+        .iter()
+        .any(|d| t.trim_start_matches('[').starts_with(d));
+    iso || compact || short || hms || syslog || dayname
+}
+
+fn code_language(lines: &[&str]) -> Option<Language> {
+    let mut score = [0u32; 8];
+    let idx = |l: Language| l as usize;
+    let mut codeish = 0u32;
+    for l in lines {
+        let t = l.trim();
+        let ends_code = t.ends_with('{')
+            || t.ends_with('}')
+            || t.ends_with(';')
+            || t.ends_with(':')
+            || t.ends_with(')')
+            || t.ends_with(',');
+        if ends_code || t.starts_with("//") || t.starts_with('#') || t.starts_with("/*") || t.starts_with('*')
+        {
+            codeish += 1;
+        }
+        let mut bump = |lang: Language, w: u32| score[idx(lang)] += w;
+        if t.starts_with("def ")
+            || t.starts_with("async def ")
+            || (t.starts_with("class ") && t.ends_with(':'))
+            || t.starts_with("from ") && t.contains(" import ")
+            || t.starts_with("elif ")
+            || t == "else:"
+            || t.starts_with("self.")
+        {
+            bump(Language::Python, 3);
+        }
+        if t.starts_with("import ") && !t.ends_with(';') && !t.contains(" from ") && !t.contains('"') {
+            bump(Language::Python, 1);
+        }
+        if t.starts_with("fn ")
+            || t.starts_with("pub fn ")
+            || t.starts_with("pub(crate) ")
+            || t.starts_with("impl")
+            || t.starts_with("use ") && t.ends_with(';')
+            || t.starts_with("let mut ")
+            || t.starts_with("#[")
+            || t.starts_with("pub struct ")
+            || t.starts_with("pub enum ")
+            || t.starts_with("mod ")
+            || t.starts_with("pub mod ")
+            || t.contains("-> Self")
+        {
+            bump(Language::Rust, 3);
+        }
+        if t.starts_with("func ")
+            || t.starts_with("package ") && !t.ends_with(';')
+            || t.contains(" := ")
+            || t.starts_with("if err != nil")
+            || t.starts_with("type ") && t.ends_with(" struct {")
+        {
+            bump(Language::Go, 3);
+        }
+        if t.starts_with("public class ")
+            || t.starts_with("import java")
+            || t.starts_with("package ") && t.ends_with(';')
+            || t.starts_with("@Override")
+            || t.contains("public static void")
+            || t.starts_with("private final ")
+        {
+            bump(Language::Java, 3);
+        }
+        if t.starts_with("#include")
+            || t.starts_with("#define")
+            || t.starts_with("#ifdef")
+            || t.starts_with("#ifndef")
+            || t.starts_with("#endif")
+        {
+            bump(Language::C, 3);
+        }
+        if t.contains("std::")
+            || t.starts_with("template<")
+            || t.starts_with("template <")
+            || t.starts_with("namespace ")
+            || t.starts_with("#include <iostream>")
+            || t.contains("::~")
+        {
+            bump(Language::Cpp, 3);
+        }
+        if t.starts_with("function ")
+            || t.starts_with("const ") && t.contains(" = ")
+            || t.contains("=> {")
+            || t.starts_with("module.exports")
+            || t.contains("require(")
+            || t.starts_with("export ")
+            || t.starts_with("import ") && (t.contains(" from '") || t.contains(" from \""))
+        {
+            bump(Language::JavaScript, 2);
+        }
+        if t.starts_with("interface ")
+            || t.starts_with("export interface ")
+            || t.starts_with("export type ")
+            || t.starts_with("type ") && t.contains(" = ")
+            || t.contains(": string")
+            || t.contains(": number")
+            || t.contains(": boolean")
+            || t.starts_with("import type ")
+            || t.contains("readonly ")
+        {
+            bump(Language::TypeScript, 3);
+        }
+    }
+    let langs = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Rust,
+        Language::Go,
+        Language::Java,
+        Language::C,
+        Language::Cpp,
+    ];
+    let mut best = None;
+    let mut best_score = 0;
+    for l in langs {
+        let mut s = score[idx(l)];
+        if l == Language::TypeScript && s > 0 {
+            s += score[idx(Language::JavaScript)];
+        }
+        if l == Language::Cpp && s > 0 {
+            s += score[idx(Language::C)];
+        }
+        if s > best_score {
+            best_score = s;
+            best = Some(l);
+        }
+    }
+    let n = lines.len() as u32;
+    let enough = best_score >= 6 || (best_score >= 3 && n < 20);
+    let shaped = codeish * 4 >= n || best_score * 4 >= n;
+    if enough && shaped {
+        best
+    } else {
+        None
+    }
+}
+
+fn is_html_fragment(t: &str) -> bool {
+    let tags = t.matches("</").count();
+    tags >= 5 && tags * 40 >= t.len() / 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(detect(r#"{"a": [1, 2]}"#), ContentKind::Json);
+        assert_eq!(detect("src/main.rs:12:fn main() {\nsrc/lib.rs:3:pub fn x() {}\n"), ContentKind::Search);
+        assert_eq!(
+            detect("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n"),
+            ContentKind::Diff
+        );
+        assert_eq!(
+            detect("2024-01-02 10:00:00 INFO start\n2024-01-02 10:00:01 ERROR boom\n2024-01-02 10:00:02 INFO end\n"),
+            ContentKind::Log
+        );
+        assert_eq!(
+            detect("import os\n\ndef main():\n    x = 1\n    return x\n\nclass A:\n    def f(self):\n        pass\n"),
+            ContentKind::Code(Language::Python)
+        );
+        assert_eq!(detect("<!DOCTYPE html><html><body><p>hi</p></body></html>"), ContentKind::Html);
+        assert_eq!(detect("This is a sentence. And another one follows it here."), ContentKind::Prose);
+    }
+
+    #[test]
+    fn splits_hits() {
+        assert_eq!(
+            split_search_hit("src/a-b.rs:12:  let x = 1;"),
+            Some(("src/a-b.rs", 12, ':', "  let x = 1;"))
+        );
+        assert_eq!(split_search_hit("src/a.rs-13-context"), Some(("src/a.rs", 13, '-', "context")));
+        assert_eq!(split_search_hit("no hit here"), None);
+        assert_eq!(strip_line_number("    12\tdef f():"), "def f():");
+    }
+}

@@ -1,0 +1,236 @@
+//! The one driver: locate slots → gate → detect → compress → never inflate → splice.
+//!
+//! `Engine::new` builds everything reusable (token counter, keyword automata) once; `compress`
+//! is then a pure function of the input bytes and the config.
+
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::compressors::{self, Context, Mode, Transform};
+use crate::config::{glob_match, CompressConfig, QueryScope, Retrieval};
+use crate::detect::detect;
+use crate::marker::{ContentHash, Marker};
+use crate::relevance::Query;
+use crate::result::{BlockOutcome, BlockReport, CompressResult, Original, SkipReason};
+use crate::signals::Signals;
+use crate::tokens::TokenCounter;
+use crate::wire::{self, Edit, Role, Slot};
+use crate::Error;
+
+/// A configured compressor, reusable across requests.
+#[derive(Debug)]
+pub struct Engine {
+    config: CompressConfig,
+    counter: TokenCounter,
+    signals: Signals,
+}
+
+impl Engine {
+    /// Build an engine for `config`.
+    pub fn new(config: CompressConfig) -> Self {
+        let counter = TokenCounter::for_model(config.model.as_str());
+        Self { config, counter, signals: Signals::new() }
+    }
+
+    /// The configuration this engine was built with.
+    pub fn config(&self) -> &CompressConfig {
+        &self.config
+    }
+
+    /// The token counter for the configured model.
+    pub fn counter(&self) -> &TokenCounter {
+        &self.counter
+    }
+
+    /// Compress a message list or request body given as JSON text.
+    pub fn compress(&self, input: &str) -> Result<CompressResult, Error> {
+        let located = wire::locate(input, self.config.format)?;
+        let protected_from = located.message_count.saturating_sub(self.config.protect_recent.0);
+        let latest_user = located.slots.iter().rev().find(|s| s.role == Role::User).map(|s| s.text.as_str());
+        let fixed_query = self.config.query.as_deref().map(Query::new);
+        let latest_query = Query::new(latest_user.unwrap_or(""));
+
+        let mut edits = Vec::new();
+        let mut blocks = Vec::with_capacity(located.slots.len());
+        let mut originals: Vec<Original> = Vec::new();
+        let mut seen_hashes = HashSet::new();
+        let mut transforms = Vec::new();
+        let (mut before_total, mut after_total) = (0, 0);
+
+        for (i, slot) in located.slots.iter().enumerate() {
+            let query_owned;
+            let query = match (&fixed_query, self.config.query_scope) {
+                (Some(q), _) => q,
+                (None, QueryScope::Latest) => &latest_query,
+                (None, QueryScope::Preceding) => {
+                    let text = located.slots[..i]
+                        .iter()
+                        .rev()
+                        .find(|s| s.role == Role::User)
+                        .map_or("", |s| s.text.as_str());
+                    query_owned = Query::new(text);
+                    &query_owned
+                }
+            };
+            let protected =
+                slot.message.is_some_and(|m| m >= protected_from) && self.config.protect_recent.0 > 0;
+            let report = self.block(slot, query, protected);
+            before_total += report.tokens_before;
+            after_total += report.report.tokens_after;
+            if let (Some(text), BlockOutcome::Compressed { transform, lossy }) =
+                (report.text, &report.report.outcome)
+            {
+                if !transforms.contains(transform) {
+                    transforms.push(*transform);
+                }
+                if *lossy && seen_hashes.insert(report.hash) {
+                    originals.push(Original { hash: report.hash, content: slot.text.clone() });
+                }
+                edits.push(Edit { span: slot.span, replacement: serde_json::to_string(&text)? });
+            }
+            blocks.push(report.report);
+        }
+
+        let out = wire::apply_edits(input, &mut edits);
+        let messages = serde_json::value::RawValue::from_string(out)?;
+        let saved = before_total.saturating_sub(after_total);
+        Ok(CompressResult {
+            messages,
+            format: located.format,
+            tokens_before: before_total,
+            tokens_after: after_total,
+            tokens_saved: saved,
+            compression_ratio: if before_total == 0 { 0.0 } else { saved as f64 / before_total as f64 },
+            token_count: self.counter.method(),
+            transforms_applied: transforms,
+            blocks,
+            originals,
+        })
+    }
+
+    fn eligible(&self, slot: &Slot) -> Result<(), SkipReason> {
+        let ok = match slot.role {
+            Role::Tool => true,
+            Role::User => self.config.compress_user_messages,
+            Role::System => self.config.compress_system_messages,
+            Role::Assistant => false,
+        };
+        if !ok {
+            return Err(SkipReason::Role);
+        }
+        if let Some(name) = &slot.tool_name {
+            if self.config.excluded_tools.iter().any(|p| glob_match(p, name)) {
+                return Err(SkipReason::ExcludedTool);
+            }
+        }
+        Ok(())
+    }
+
+    fn block(&self, slot: &Slot, query: &Query, protected: bool) -> Done {
+        let tokens_before = self.counter.count(&slot.text);
+        let hash = ContentHash::of(&slot.text);
+        let skip = |reason, kind| Done {
+            tokens_before,
+            hash,
+            text: None,
+            report: BlockReport {
+                path: slot.path.clone(),
+                role: slot.role,
+                kind,
+                tokens_before,
+                tokens_after: tokens_before,
+                outcome: BlockOutcome::Skipped { reason },
+            },
+        };
+        if let Err(reason) = self.eligible(slot) {
+            return skip(reason, None);
+        }
+        if tokens_before < self.config.min_tokens_to_compress {
+            return skip(SkipReason::BelowThreshold, None);
+        }
+        let kind = detect(&slot.text);
+        let compressor = compressors::for_kind(kind);
+        let mode = if protected || self.config.retrieval == Retrieval::LosslessOnly {
+            Mode::Lossless
+        } else {
+            Mode::Lossy
+        };
+        let cx = Context {
+            kind,
+            query,
+            mode,
+            counter: &self.counter,
+            signals: &self.signals,
+            hash,
+            target_ratio: self.config.target_ratio.map(|r| r.get()),
+        };
+        let transform: Transform = compressor.transform();
+        let outcome = catch_unwind(AssertUnwindSafe(|| compressor.compress(&slot.text, &cx)));
+        let text = match outcome {
+            Ok(Ok(Some(text))) => text,
+            Ok(Ok(None)) => return skip(SkipReason::NothingToDo, Some(kind)),
+            Ok(Err(e)) => return failed(slot, kind, tokens_before, hash, transform, e.0),
+            Err(_) => {
+                return failed(slot, kind, tokens_before, hash, transform, "compressor panicked".into())
+            }
+        };
+        let lossy = Marker::find_all(&text).iter().any(|m| m.hash == hash);
+        if lossy && mode == Mode::Lossless {
+            return failed(
+                slot,
+                kind,
+                tokens_before,
+                hash,
+                transform,
+                "emitted a marker in lossless mode".into(),
+            );
+        }
+        let tokens_after = self.counter.count(&text);
+        if tokens_after >= tokens_before {
+            return skip(SkipReason::NoGain, Some(kind));
+        }
+        Done {
+            tokens_before,
+            hash,
+            text: Some(text),
+            report: BlockReport {
+                path: slot.path.clone(),
+                role: slot.role,
+                kind: Some(kind),
+                tokens_before,
+                tokens_after,
+                outcome: BlockOutcome::Compressed { transform, lossy },
+            },
+        }
+    }
+}
+
+fn failed(
+    slot: &Slot,
+    kind: crate::ContentKind,
+    tokens: usize,
+    hash: ContentHash,
+    transform: Transform,
+    error: String,
+) -> Done {
+    Done {
+        tokens_before: tokens,
+        hash,
+        text: None,
+        report: BlockReport {
+            path: slot.path.clone(),
+            role: slot.role,
+            kind: Some(kind),
+            tokens_before: tokens,
+            tokens_after: tokens,
+            outcome: BlockOutcome::Failed { transform, error },
+        },
+    }
+}
+
+struct Done {
+    tokens_before: usize,
+    hash: ContentHash,
+    text: Option<String>,
+    report: BlockReport,
+}

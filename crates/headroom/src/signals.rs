@@ -1,0 +1,210 @@
+//! THE keyword registry: which words mark a line or value as an error, a warning, a stack-trace
+//! frame or a summary. Every compressor asks here; no other module keeps a keyword list.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Words that mark an error or failure (matched case-insensitively on word boundaries).
+pub(crate) const ERROR_WORDS: &[&str] = &[
+    "error",
+    "errors",
+    "err",
+    "fatal",
+    "panic",
+    "panicked",
+    "exception",
+    "traceback",
+    "failed",
+    "failure",
+    "failures",
+    "fail",
+    "fails",
+    "critical",
+    "crash",
+    "crashed",
+    "aborted",
+    "abort",
+    "segfault",
+    "segmentation fault",
+    "killed",
+    "denied",
+    "refused",
+    "unreachable",
+    "timed out",
+    "timeout",
+    "cannot",
+    "can't",
+    "couldn't",
+    "unable",
+    "invalid",
+    "corrupt",
+    "corrupted",
+    "severe",
+    "emerg",
+    "alert",
+    "died",
+    "broken",
+    "mismatch",
+    "rejected",
+    "violation",
+    "not found",
+    "no such file",
+    "undefined reference",
+    "unresolved",
+    "uncaught",
+    "unhandled",
+    "stack overflow",
+    "out of memory",
+    "oom",
+    "assertion",
+    "assert",
+    "yanked",
+    "deprecated",
+];
+
+/// Words that mark a warning.
+pub(crate) const WARNING_WORDS: &[&str] = &["warning", "warnings", "warn", "caution", "notice"];
+
+/// Words that mark a run summary (test totals, build results).
+pub(crate) const SUMMARY_WORDS: &[&str] = &[
+    "passed",
+    "summary",
+    "total",
+    "totals",
+    "tests run",
+    "test result",
+    "finished",
+    "succeeded",
+    "success",
+    "successful",
+    "skipped",
+    "ignored",
+    "ran",
+    "completed",
+    "built target",
+    "done",
+];
+
+/// How alarming a piece of text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Severity {
+    /// Nothing notable.
+    None,
+    /// A summary line.
+    Summary,
+    /// A warning.
+    Warning,
+    /// An error or failure.
+    Error,
+}
+
+/// The compiled registry. Built once per [`crate::Engine`].
+pub(crate) struct Signals {
+    errors: Option<AhoCorasick>,
+    warnings: Option<AhoCorasick>,
+    summaries: Option<AhoCorasick>,
+}
+
+impl std::fmt::Debug for Signals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signals")
+    }
+}
+
+/// `None` only if the automaton cannot be built, which fixed small word lists never hit.
+fn automaton(words: &[&str]) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn has_word(ac: &Option<AhoCorasick>, text: &str) -> bool {
+    let Some(ac) = ac else { return false };
+    let b = text.as_bytes();
+    ac.find_iter(text).any(|m| {
+        let before = m.start() == 0 || !is_word_byte(b[m.start() - 1]);
+        let after = m.end() == b.len() || !is_word_byte(b[m.end()]);
+        before && after
+    })
+}
+
+impl Signals {
+    pub(crate) fn new() -> Self {
+        Self {
+            errors: automaton(ERROR_WORDS),
+            warnings: automaton(WARNING_WORDS),
+            summaries: automaton(SUMMARY_WORDS),
+        }
+    }
+
+    /// Does `text` contain an error/failure word?
+    pub(crate) fn is_error(&self, text: &str) -> bool {
+        has_word(&self.errors, text)
+    }
+
+    /// Does `text` contain a warning word?
+    pub(crate) fn is_warning(&self, text: &str) -> bool {
+        has_word(&self.warnings, text)
+    }
+
+    /// Does `text` contain a summary word?
+    pub(crate) fn is_summary(&self, text: &str) -> bool {
+        has_word(&self.summaries, text)
+    }
+
+    /// The strongest signal in `text`.
+    pub(crate) fn severity(&self, text: &str) -> Severity {
+        if self.is_error(text) {
+            Severity::Error
+        } else if self.is_warning(text) {
+            Severity::Warning
+        } else if self.is_summary(text) {
+            Severity::Summary
+        } else {
+            Severity::None
+        }
+    }
+
+    /// Is `line` a stack-trace frame or trace header (Python, Java, Go, Rust, JS)?
+    pub(crate) fn is_trace_line(&self, line: &str) -> bool {
+        let t = line.trim_start();
+        t.starts_with("Traceback (most recent call last)")
+            || (t.starts_with("File \"") && t.contains(", line "))
+            || (t.starts_with("at ")
+                && (t.contains('(') || t.contains(".java:") || t.contains(".js:") || t.contains(".ts:")))
+            || t.starts_with("Caused by:")
+            || t.starts_with("goroutine ")
+            || t.starts_with("stack backtrace:")
+            || (t.contains(".go:") && line.starts_with('\t'))
+            || (t.len() > 3 && t.as_bytes()[0].is_ascii_digit() && t.contains(": ") && t.contains("::"))
+            || t.starts_with("... ") && t.ends_with(" more")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_boundaries() {
+        let s = Signals::new();
+        assert!(s.is_error("ERROR: connection refused"));
+        assert!(s.is_error("thread 'main' panicked at src/main.rs:3:5"));
+        assert!(!s.is_error("terrorist of the mirror")); // "error" inside other words
+        assert!(s.is_warning("warning: unused variable `x`"));
+        assert_eq!(s.severity("test result: ok. 12 passed"), Severity::Summary);
+    }
+
+    #[test]
+    fn trace_lines() {
+        let s = Signals::new();
+        assert!(s.is_trace_line("  File \"/app/x.py\", line 12, in main"));
+        assert!(s.is_trace_line("\tat com.foo.Bar.baz(Bar.java:42)"));
+        assert!(!s.is_trace_line("at the moment all is well"));
+    }
+}
