@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// headroom — compress what your agent sends to the model; keep every original retrievable.
 #[derive(Debug, Parser)]
@@ -23,6 +23,76 @@ pub(crate) enum Command {
     /// Run compression over a corpus of cases and report savings and needles kept.
     #[command(after_help = "Example:\n  headroom eval ../shared/corpus\n  headroom eval ../shared/corpus --json > eval.json")]
     Eval(EvalArgs),
+    /// Launch a coding agent behind the proxy (starting the proxy if none answers).
+    #[command(after_help = "Examples:\n  headroom wrap claude\n  headroom wrap codex -- --model gpt-5\n  headroom wrap cursor   # prints the settings to paste")]
+    Wrap(WrapArgs),
+    /// Undo the config-file edit `headroom wrap` made for an agent (codex).
+    #[command(after_help = "Example:\n  headroom unwrap codex")]
+    Unwrap(UnwrapArgs),
+    /// Check the proxy, upstreams, store and agent settings; say how to fix what fails.
+    #[command(after_help = "Example:\n  headroom doctor\n  headroom doctor --json | jq '.checks[] | select(.level != \"ok\")'")]
+    Doctor(DoctorArgs),
+}
+
+/// A coding agent `wrap` knows how to launch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Agent {
+    /// Claude Code (`claude`).
+    Claude,
+    /// OpenAI Codex CLI (`codex`).
+    Codex,
+    /// Aider (`aider`).
+    Aider,
+    /// Cursor (prints settings; cannot be launched).
+    Cursor,
+}
+
+impl Agent {
+    /// The executable to run.
+    pub(crate) fn binary(self) -> &'static str {
+        match self {
+            Self::Claude => "claude",
+            Self::Codex => "codex",
+            Self::Aider => "aider",
+            Self::Cursor => "cursor",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WrapArgs {
+    /// Which agent.
+    pub agent: Agent,
+    /// Proxy port (reused if a headroom proxy answers there, started otherwise).
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Do not register headroom's MCP retrieval server with the agent.
+    #[arg(long)]
+    pub no_mcp: bool,
+    /// Extra flags for a proxy that wrap starts (e.g. --proxy-arg=--anthropic-upstream=URL).
+    #[arg(long = "proxy-arg", allow_hyphen_values = true)]
+    pub proxy_args: Vec<String>,
+    /// Arguments passed to the agent.
+    #[arg(last = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UnwrapArgs {
+    /// Which agent.
+    pub agent: Agent,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DoctorArgs {
+    /// Proxy port to check.
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Where originals are kept.

@@ -3,6 +3,7 @@
 
 mod cli;
 mod cmd;
+mod local;
 mod output;
 
 use std::process::ExitCode;
@@ -21,6 +22,9 @@ fn main() -> ExitCode {
         Command::Compress(args) => cmd::compress::run(args),
         Command::Retrieve(args) => cmd::retrieve::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Wrap(args) => cmd::wrap::run(args),
+        Command::Unwrap(args) => cmd::wrap::unwrap(args),
+        Command::Doctor(args) => cmd::doctor::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,10 @@
 //! One module per subcommand, plus the helpers they share (reading input, opening the store).
 
 pub(crate) mod compress;
+pub(crate) mod doctor;
 pub(crate) mod eval;
 pub(crate) mod retrieve;
+pub(crate) mod wrap;
 
 use std::io::Read;
 use std::path::Path;
