@@ -95,7 +95,7 @@ pub(crate) fn ensure_proxy(port: u16, extra_args: &[String]) -> anyhow::Result<E
         .with_context(|| format!("opening {}", log_path.display()))?;
     let err = log.try_clone().context("duplicating the log handle")?;
     let exe = std::env::current_exe().context("locating the headroom binary")?;
-    Command::new(exe)
+    let child = Command::new(exe)
         .arg("proxy")
         .arg("--port")
         .arg(port.to_string())
@@ -105,6 +105,8 @@ pub(crate) fn ensure_proxy(port: u16, extra_args: &[String]) -> anyhow::Result<E
         .stderr(err)
         .spawn()
         .context("starting the proxy")?;
+    // Recorded so `doctor` and scripts can find (and stop) the proxy wrap started.
+    let _ = std::fs::write(home.join("proxy.pid"), child.id().to_string());
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if probe(port) == PortState::Headroom {
