@@ -24,8 +24,7 @@ impl Db {
     /// `migrations[i]` takes the schema from version `i` to `i + 1`.
     pub(crate) fn open(path: &Path, migrations: &[&str]) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StoreError::Io { path: dir.to_owned(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_owned(), source })?;
         }
         let err = sql_err(path);
         let conn = Connection::open(path).map_err(&err)?;
@@ -44,11 +43,7 @@ impl Db {
         Self::migrated(conn, path, migrations)
     }
 
-    fn migrated(
-        mut conn: Connection,
-        path: PathBuf,
-        migrations: &[&str],
-    ) -> Result<Self, StoreError> {
+    fn migrated(mut conn: Connection, path: PathBuf, migrations: &[&str]) -> Result<Self, StoreError> {
         let supported = i64::try_from(migrations.len()).unwrap_or(i64::MAX);
         match migrate(&mut conn, migrations, supported) {
             Ok(None) => Ok(Self { conn: Mutex::new(conn), path }),
@@ -75,11 +70,7 @@ impl Db {
 }
 
 /// Bring the schema to `supported`; `Some(found)` when the file is newer than that.
-fn migrate(
-    conn: &mut Connection,
-    migrations: &[&str],
-    supported: i64,
-) -> rusqlite::Result<Option<i64>> {
+fn migrate(conn: &mut Connection, migrations: &[&str], supported: i64) -> rusqlite::Result<Option<i64>> {
     // IMMEDIATE: two processes opening a fresh file at once must not both create tables.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -135,8 +126,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!((x, v), (1, 2));
-        let mode: String =
-            db.lock().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = db.lock().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
         drop(db);
         match Db::open(&path, &[V1]) {

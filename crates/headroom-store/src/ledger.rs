@@ -215,8 +215,7 @@ impl Ledger {
                 .map_err(&err)?;
             for r in records {
                 let opt = |v: Option<u64>| v.map(to_i64);
-                let transforms =
-                    serde_json::to_string(&r.transforms).unwrap_or_else(|_| "[]".to_owned());
+                let transforms = serde_json::to_string(&r.transforms).unwrap_or_else(|_| "[]".to_owned());
                 insert
                     .execute(params![
                         r.ts_unix_ms,
@@ -244,9 +243,7 @@ impl Ledger {
     /// row count without a scan. Over the cap, cut back to 95% of it: one delete per 5% of growth.
     fn prune(&self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
         let (min, max): (Option<i64>, Option<i64>) =
-            tx.query_row("SELECT MIN(id), MAX(id) FROM requests", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            tx.query_row("SELECT MIN(id), MAX(id) FROM requests", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let (Some(min), Some(max)) = (min, max) else { return Ok(()) };
         let max_rows = to_i64(self.options.max_rows);
         if max.saturating_sub(min).saturating_add(1) <= max_rows {
@@ -370,21 +367,14 @@ fn grouped<T>(
     rows.collect()
 }
 
-fn by_transform(
-    tx: &rusqlite::Transaction<'_>,
-    since: i64,
-) -> rusqlite::Result<Vec<TransformSummary>> {
+fn by_transform(tx: &rusqlite::Transaction<'_>, since: i64) -> rusqlite::Result<Vec<TransformSummary>> {
     let mut stmt = tx.prepare(
         "SELECT t.value, COUNT(DISTINCT r.id) AS n, COUNT(*)
          FROM requests r, json_each(r.transforms) t
          WHERE r.ts_ms >= ?1 GROUP BY t.value ORDER BY n DESC, t.value",
     )?;
     let rows = stmt.query_map([since], |r| {
-        Ok(TransformSummary {
-            transform: r.get(0)?,
-            requests: to_u64(r.get(1)?),
-            uses: to_u64(r.get(2)?),
-        })
+        Ok(TransformSummary { transform: r.get(0)?, requests: to_u64(r.get(1)?), uses: to_u64(r.get(2)?) })
     })?;
     rows.collect()
 }

@@ -133,15 +133,14 @@ pub fn open(url: &StoreUrl) -> Result<SharedStore, StoreError> {
 /// Open the store `url` names. SQLite creates the file (and its directory) when missing.
 pub fn open_with(url: &StoreUrl, options: StoreOptions) -> Result<SharedStore, StoreError> {
     match url {
-        StoreUrl::Memory => Ok(Arc::new(MemoryStore::new())),
+        StoreUrl::Memory => Ok(Arc::new(MemoryStore::with_options(options))),
         StoreUrl::Sqlite(path) => Ok(Arc::new(SqliteStore::open(path, options)?)),
         #[cfg(feature = "redis")]
         StoreUrl::Redis(redis_url) => Ok(Arc::new(RedisStore::open(redis_url, options)?)),
         #[cfg(not(feature = "redis"))]
         StoreUrl::Redis(_) => Err(StoreError::BadUrl {
             url: url.to_string(),
-            reason: "this headroom was built without Redis support (cargo feature \"redis\")"
-                .to_owned(),
+            reason: "this headroom was built without Redis support (cargo feature \"redis\")".to_owned(),
         }),
     }
 }

@@ -108,9 +108,7 @@ impl Store for SqliteStore {
             }
         }
         tx.execute("DELETE FROM originals WHERE expires_ms <= ?1", [now]).map_err(&err)?;
-        let used: i64 = tx
-            .query_row("SELECT bytes FROM content_usage", [], |r| r.get(0))
-            .map_err(&err)?;
+        let used: i64 = tx.query_row("SELECT bytes FROM content_usage", [], |r| r.get(0)).map_err(&err)?;
         if used > max_bytes {
             evict_oldest(&tx, used - max_bytes).map_err(&err)?;
         }
@@ -124,8 +122,7 @@ impl Store for SqliteStore {
                 "SELECT content FROM originals WHERE scope = ?1 AND hash = ?2 AND expires_ms > ?3",
             )
             .and_then(|mut s| {
-                s.query_row(params![scope.as_str(), hash.as_str(), now_ms()], |r| r.get(0))
-                    .optional()
+                s.query_row(params![scope.as_str(), hash.as_str(), now_ms()], |r| r.get(0)).optional()
             })
             .map_err(self.db.err())
     }
@@ -137,9 +134,7 @@ impl Store for SqliteStore {
                 "SELECT content FROM originals WHERE hash = ?1 AND expires_ms > ?2
                  ORDER BY stored_ms DESC LIMIT 1",
             )
-            .and_then(|mut s| {
-                s.query_row(params![hash.as_str(), now_ms()], |r| r.get(0)).optional()
-            })
+            .and_then(|mut s| s.query_row(params![hash.as_str(), now_ms()], |r| r.get(0)).optional())
             .map_err(self.db.err())
     }
 
@@ -247,11 +242,8 @@ mod tests {
         // The next put deletes the expired row for real.
         let fresh = original("fresh");
         store.put_many(&Scope::local(), std::slice::from_ref(&fresh)).unwrap();
-        let rows: i64 = store
-            .db
-            .lock()
-            .query_row("SELECT COUNT(*) FROM originals", [], |r| r.get(0))
-            .unwrap();
+        let rows: i64 =
+            store.db.lock().query_row("SELECT COUNT(*) FROM originals", [], |r| r.get(0)).unwrap();
         assert_eq!(rows, 1);
         assert!(store.get(&Scope::local(), &fresh.hash).unwrap().is_some());
     }
@@ -260,8 +252,7 @@ mod tests {
     fn reput_refreshes_the_ttl() {
         let dir = tempfile::tempdir().unwrap();
         let store =
-            SqliteStore::open(dir.path().join("r.db"), opts(Duration::from_millis(400), 1 << 20))
-                .unwrap();
+            SqliteStore::open(dir.path().join("r.db"), opts(Duration::from_millis(400), 1 << 20)).unwrap();
         let o = original("kept alive by re-puts");
         store.put_many(&Scope::local(), std::slice::from_ref(&o)).unwrap();
         std::thread::sleep(Duration::from_millis(250));
@@ -276,16 +267,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cap.db");
         let store = SqliteStore::open(&path, opts(StoreOptions::DEFAULT_TTL, 1000)).unwrap();
-        let blocks: Vec<Original> =
-            (0..5).map(|i| original(&format!("{i}{}", "x".repeat(299)))).collect();
+        let blocks: Vec<Original> = (0..5).map(|i| original(&format!("{i}{}", "x".repeat(299)))).collect();
         for b in &blocks {
             // Separate puts so ages differ even within one millisecond (ties break by insertion).
             store.put_many(&Scope::local(), std::slice::from_ref(b)).unwrap();
         }
-        let present: Vec<bool> = blocks
-            .iter()
-            .map(|b| store.get(&Scope::local(), &b.hash).unwrap().is_some())
-            .collect();
+        let present: Vec<bool> =
+            blocks.iter().map(|b| store.get(&Scope::local(), &b.hash).unwrap().is_some()).collect();
         assert_eq!(present, [false, false, true, true, true]);
         let stats = store.stats().unwrap().unwrap();
         assert!(stats.content_bytes <= 1000, "{stats:?}");
@@ -306,8 +294,7 @@ mod tests {
     fn an_original_larger_than_the_cap_evicts_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store =
-            SqliteStore::open(dir.path().join("big.db"), opts(StoreOptions::DEFAULT_TTL, 100))
-                .unwrap();
+            SqliteStore::open(dir.path().join("big.db"), opts(StoreOptions::DEFAULT_TTL, 100)).unwrap();
         let small = original("small");
         let huge = original(&"z".repeat(101));
         store.put_many(&Scope::local(), &[small.clone(), huge.clone()]).unwrap();

@@ -1,15 +1,13 @@
 use super::*;
 
-#[allow(clippy::too_many_arguments)]
+/// A 200 response on `/v1/messages`; `tokens` is (before, after).
 fn rec(
     ts: i64,
     model: &str,
     project: Option<&str>,
-    before: u64,
-    after: u64,
+    (before, after): (u64, u64),
     transforms: &[&str],
     latency_us: u64,
-    status: u16,
 ) -> LedgerRecord {
     LedgerRecord {
         ts_unix_ms: ts,
@@ -20,23 +18,24 @@ fn rec(
         tokens_after: after,
         transforms: transforms.iter().map(|t| (*t).to_owned()).collect(),
         added_latency_us: latency_us,
-        status,
+        status: 200,
         ..LedgerRecord::default()
     }
 }
 
 /// Four requests whose aggregates are worked out by hand in `summary_aggregates`.
 fn sample() -> Vec<LedgerRecord> {
-    let mut r1 = rec(1000, "claude-sonnet-4", Some("api"), 1000, 400, &["json", "log"], 100, 200);
+    let mut r1 = rec(1000, "claude-sonnet-4", Some("api"), (1000, 400), &["json", "log"], 100);
     r1.usage_input = Some(400);
     r1.cache_read = Some(50);
-    let r2 = rec(2000, "gpt-4o", None, 500, 500, &[], 300, 200);
-    let mut r3 = rec(3000, "claude-sonnet-4", Some("api"), 2000, 1000, &["json", "json"], 200, 500);
+    let r2 = rec(2000, "gpt-4o", None, (500, 500), &[], 300);
+    let mut r3 = rec(3000, "claude-sonnet-4", Some("api"), (2000, 1000), &["json", "json"], 200);
+    r3.status = 500;
     r3.usage_input = Some(1000);
     r3.usage_output = Some(321);
     r3.cache_write = Some(7);
     // Compression cannot inflate, but a record that says so must count as 0 saved, not -20.
-    let r4 = rec(4000, "gpt-4o", Some("web"), 100, 120, &["diff"], 10_000, 200);
+    let r4 = rec(4000, "gpt-4o", Some("web"), (100, 120), &["diff"], 10_000);
     vec![r1, r2, r3, r4]
 }
 
@@ -130,8 +129,7 @@ fn keeps_only_the_newest_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bounded.db");
     let ledger = Ledger::open(&path, LedgerOptions { max_rows: 100 }).unwrap();
-    let all: Vec<LedgerRecord> =
-        (0..250).map(|i| rec(i, "m", None, 10, 5, &["json"], 1, 200)).collect();
+    let all: Vec<LedgerRecord> = (0..250).map(|i| rec(i, "m", None, (10, 5), &["json"], 1)).collect();
     for batch in all.chunks(7) {
         ledger.append_many(batch).unwrap();
         assert!(ledger.len().unwrap() <= 100);
@@ -149,7 +147,7 @@ fn keeps_only_the_newest_rows() {
 #[test]
 fn oversized_counts_saturate_instead_of_wrapping() {
     let ledger = Ledger::open_in_memory(LedgerOptions::default()).unwrap();
-    let r = rec(1, "m", None, u64::MAX, 0, &[], u64::MAX, 200);
+    let r = rec(1, "m", None, (u64::MAX, 0), &[], u64::MAX);
     ledger.append_many(&[r]).unwrap();
     let back = ledger.recent(1).unwrap();
     assert_eq!(back.first().map(|r| r.tokens_before), Some(i64::MAX as u64));
