@@ -2,7 +2,7 @@
 //! the store), read back by `headroom perf` and the dashboard's history.
 //!
 //! The ledger is bounded: it keeps the newest `max_rows` records, pruning the oldest in batches
-//! so appends stay cheap. Aggregates are SQL; only the latency percentiles are computed here.
+//! so appends stay cheap. Aggregates (`Ledger::summary`) live in `summary`.
 
 use std::path::Path;
 
@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{to_i64, to_u64, Db};
 use crate::StoreError;
+
+pub use summary::{LedgerSummary, ModelSummary, ProjectSummary, Totals, TransformSummary};
 
 const MIGRATIONS: &[&str] = &["
     CREATE TABLE requests (
@@ -29,7 +31,8 @@ const MIGRATIONS: &[&str] = &["
         added_latency_us INTEGER NOT NULL,
         status INTEGER NOT NULL
     );
-    CREATE INDEX requests_ts ON requests (ts_ms);
+    -- Covers time-range scans of latency (the percentiles) without touching the table.
+    CREATE INDEX requests_ts ON requests (ts_ms, added_latency_us);
 "];
 
 const COLUMNS: &str = "ts_ms, route, model, project, tokens_before, tokens_after, usage_input, \
@@ -82,95 +85,6 @@ impl Default for LedgerOptions {
     fn default() -> Self {
         Self { max_rows: Self::DEFAULT_MAX_ROWS }
     }
-}
-
-/// Token totals over a set of requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Totals {
-    /// Requests counted.
-    pub requests: u64,
-    /// Prompt tokens before compression.
-    pub tokens_before: u64,
-    /// Prompt tokens after compression.
-    pub tokens_after: u64,
-    /// Tokens removed (a request that grew counts as 0, never negative).
-    pub tokens_saved: u64,
-}
-
-impl Totals {
-    /// Fraction of prompt tokens removed, 0.0 when nothing was counted.
-    pub fn saved_fraction(&self) -> f64 {
-        if self.tokens_before == 0 {
-            return 0.0;
-        }
-        self.tokens_saved as f64 / self.tokens_before as f64
-    }
-}
-
-/// Totals for one model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ModelSummary {
-    /// The model name.
-    pub model: String,
-    /// Its totals.
-    #[serde(flatten)]
-    pub totals: Totals,
-}
-
-/// Totals for one project (`None`: requests that named no project).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProjectSummary {
-    /// The project.
-    pub project: Option<String>,
-    /// Its totals.
-    #[serde(flatten)]
-    pub totals: Totals,
-}
-
-/// How often one transform changed requests.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransformSummary {
-    /// The transform name.
-    pub transform: String,
-    /// Requests it changed.
-    pub requests: u64,
-    /// Times it was listed (a request may list a transform once per block it changed).
-    pub uses: u64,
-}
-
-/// Aggregates over the records at or after `since_unix_ms`. Lists are sorted by tokens saved
-/// (transforms: by requests), largest first, then by name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LedgerSummary {
-    /// The lower time bound asked for.
-    pub since_unix_ms: i64,
-    /// Oldest record counted.
-    pub first_ts_unix_ms: Option<i64>,
-    /// Newest record counted.
-    pub last_ts_unix_ms: Option<i64>,
-    /// Totals over every request.
-    #[serde(flatten)]
-    pub totals: Totals,
-    /// Requests answered with status 400 or above.
-    pub errors: u64,
-    /// Sum of provider-reported input tokens (where reported).
-    pub usage_input: u64,
-    /// Sum of provider-reported output tokens (where reported).
-    pub usage_output: u64,
-    /// Sum of prompt-cache reads.
-    pub cache_read: u64,
-    /// Sum of prompt-cache writes.
-    pub cache_write: u64,
-    /// Median added latency, microseconds (nearest rank).
-    pub latency_p50_us: u64,
-    /// 99th-percentile added latency, microseconds (nearest rank).
-    pub latency_p99_us: u64,
-    /// Per model.
-    pub by_model: Vec<ModelSummary>,
-    /// Per project.
-    pub by_project: Vec<ProjectSummary>,
-    /// Per transform.
-    pub by_transform: Vec<TransformSummary>,
 }
 
 /// The savings ledger on SQLite.
@@ -242,8 +156,9 @@ impl Ledger {
     /// Ids grow by one per append and only the oldest are deleted, so the id range bounds the
     /// row count without a scan. Over the cap, cut back to 95% of it: one delete per 5% of growth.
     fn prune(&self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-        let (min, max): (Option<i64>, Option<i64>) =
-            tx.query_row("SELECT MIN(id), MAX(id) FROM requests", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // Two queries: SQLite answers a lone MIN or MAX from the index, but both together scan.
+        let min: Option<i64> = tx.query_row("SELECT MIN(id) FROM requests", [], |r| r.get(0))?;
+        let max: Option<i64> = tx.query_row("SELECT MAX(id) FROM requests", [], |r| r.get(0))?;
         let (Some(min), Some(max)) = (min, max) else { return Ok(()) };
         let max_rows = to_i64(self.options.max_rows);
         if max.saturating_sub(min).saturating_add(1) <= max_rows {
@@ -290,101 +205,21 @@ impl Ledger {
 
     /// Aggregates over the records at or after `since_unix_ms`, read in one snapshot.
     pub fn summary(&self, since_unix_ms: i64) -> Result<LedgerSummary, StoreError> {
-        let err = self.db.err();
         let mut conn = self.db.lock();
-        let tx = conn.transaction().map_err(&err)?;
-        let mut s = tx
-            .query_row(
-                "SELECT COUNT(*), COALESCE(SUM(tokens_before), 0), COALESCE(SUM(tokens_after), 0),
-                        COALESCE(SUM(MAX(tokens_before - tokens_after, 0)), 0),
-                        MIN(ts_ms), MAX(ts_ms),
-                        COALESCE(SUM(status >= 400), 0),
-                        COALESCE(SUM(usage_input), 0), COALESCE(SUM(usage_output), 0),
-                        COALESCE(SUM(cache_read), 0), COALESCE(SUM(cache_write), 0)
-                 FROM requests WHERE ts_ms >= ?1",
-                [since_unix_ms],
-                |r| {
-                    Ok(LedgerSummary {
-                        since_unix_ms,
-                        totals: totals(r, 0)?,
-                        first_ts_unix_ms: r.get(4)?,
-                        last_ts_unix_ms: r.get(5)?,
-                        errors: to_u64(r.get(6)?),
-                        usage_input: to_u64(r.get(7)?),
-                        usage_output: to_u64(r.get(8)?),
-                        cache_read: to_u64(r.get(9)?),
-                        cache_write: to_u64(r.get(10)?),
-                        ..LedgerSummary::default()
-                    })
-                },
-            )
-            .map_err(&err)?;
-        s.by_model = grouped(&tx, "model", since_unix_ms, |r| {
-            Ok(ModelSummary { model: r.get(0)?, totals: totals(r, 1)? })
-        })
-        .map_err(&err)?;
-        s.by_project = grouped(&tx, "project", since_unix_ms, |r| {
-            Ok(ProjectSummary { project: r.get(0)?, totals: totals(r, 1)? })
-        })
-        .map_err(&err)?;
-        s.by_transform = by_transform(&tx, since_unix_ms).map_err(&err)?;
-        let mut latencies = tx
-            .prepare("SELECT added_latency_us FROM requests WHERE ts_ms >= ?1")
-            .and_then(|mut stmt| {
-                stmt.query_map([since_unix_ms], |r| r.get::<_, i64>(0).map(to_u64))?
-                    .collect::<rusqlite::Result<Vec<u64>>>()
-            })
-            .map_err(&err)?;
-        s.latency_p50_us = percentile(&mut latencies, 50);
-        s.latency_p99_us = percentile(&mut latencies, 99);
-        Ok(s)
+        let tx = conn.transaction().map_err(self.db.err())?;
+        summary::summarize(&tx, since_unix_ms).map_err(self.db.err())
     }
 }
 
-/// Totals from four columns starting at `first`: count, before, after, saved.
-fn totals(r: &Row<'_>, first: usize) -> rusqlite::Result<Totals> {
-    Ok(Totals {
-        requests: to_u64(r.get(first)?),
-        tokens_before: to_u64(r.get(first + 1)?),
-        tokens_after: to_u64(r.get(first + 2)?),
-        tokens_saved: to_u64(r.get(first + 3)?),
-    })
-}
-
-/// Per-`column` totals; `column` is one of our own column names, never input.
-fn grouped<T>(
-    tx: &rusqlite::Transaction<'_>,
-    column: &str,
-    since: i64,
-    map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = tx.prepare(&format!(
-        "SELECT {column}, COUNT(*), SUM(tokens_before), SUM(tokens_after),
-                SUM(MAX(tokens_before - tokens_after, 0)) AS saved
-         FROM requests WHERE ts_ms >= ?1 GROUP BY {column} ORDER BY saved DESC, {column}"
-    ))?;
-    let rows = stmt.query_map([since], map)?;
-    rows.collect()
-}
-
-fn by_transform(tx: &rusqlite::Transaction<'_>, since: i64) -> rusqlite::Result<Vec<TransformSummary>> {
-    let mut stmt = tx.prepare(
-        "SELECT t.value, COUNT(DISTINCT r.id) AS n, COUNT(*)
-         FROM requests r, json_each(r.transforms) t
-         WHERE r.ts_ms >= ?1 GROUP BY t.value ORDER BY n DESC, t.value",
-    )?;
-    let rows = stmt.query_map([since], |r| {
-        Ok(TransformSummary { transform: r.get(0)?, requests: to_u64(r.get(1)?), uses: to_u64(r.get(2)?) })
-    })?;
-    rows.collect()
+/// The `transforms` column (a JSON array of names) read from column `col`.
+fn transforms_from_json(col: usize, json: &str) -> rusqlite::Result<Vec<String>> {
+    serde_json::from_str(json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn record(r: &Row<'_>) -> rusqlite::Result<LedgerRecord> {
     let opt = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.map(to_u64));
-    let transforms: String = r.get(10)?;
-    let transforms = serde_json::from_str(&transforms).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(10, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let transforms = transforms_from_json(10, &r.get::<_, String>(10)?)?;
     Ok(LedgerRecord {
         ts_unix_ms: r.get(0)?,
         route: r.get(1)?,
@@ -402,15 +237,6 @@ fn record(r: &Row<'_>) -> rusqlite::Result<LedgerRecord> {
     })
 }
 
-/// Nearest-rank percentile `pct` (1..=100) of `values`; 0 when empty. Reorders `values`.
-fn percentile(values: &mut [u64], pct: usize) -> u64 {
-    let rank = (values.len() * pct).div_ceil(100);
-    let Some(index) = rank.checked_sub(1) else { return 0 };
-    if index >= values.len() {
-        return 0;
-    }
-    *values.select_nth_unstable(index).1
-}
-
+mod summary;
 #[cfg(test)]
 mod tests;

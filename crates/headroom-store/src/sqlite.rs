@@ -213,6 +213,30 @@ mod tests {
     }
 
     #[test]
+    fn two_writers_on_one_file_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.db");
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let store = SqliteStore::open(&path, StoreOptions::default()).unwrap();
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        let o = original(&format!("writer {w} block {i}"));
+                        store.put_many(&Scope::local(), &[o]).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let store = SqliteStore::open(&path, StoreOptions::default()).unwrap();
+        assert_eq!(store.stats().unwrap().unwrap().originals, 100);
+        let last = ContentHash::of("writer 1 block 49");
+        assert_eq!(store.get(&Scope::local(), &last).unwrap().as_deref(), Some("writer 1 block 49"));
+    }
+
+    #[test]
     fn scopes_are_isolated() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path().join("s.db"), StoreOptions::default()).unwrap();
