@@ -24,19 +24,9 @@ pub(crate) fn base_url(port: u16) -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// headroom's own directory: `$HEADROOM_HOME`, else `<data dir>/headroom`.
+/// headroom's own directory (the store's data dir: `$HEADROOM_HOME`, else `<data dir>/headroom`).
 pub(crate) fn home() -> PathBuf {
-    if let Some(h) = std::env::var_os("HEADROOM_HOME") {
-        return PathBuf::from(h);
-    }
-    dirs_data().join("headroom")
-}
-
-fn dirs_data() -> PathBuf {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(std::env::temp_dir)
+    headroom_store::data_dir().unwrap_or_else(|_| std::env::temp_dir().join("headroom"))
 }
 
 /// GET `path` on the local proxy; `None` when nothing usable answers.

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context as _;
-use headroom_store::SharedStore;
+use headroom_store::{SharedStore, StoreUrl};
 
 use crate::cli::StoreArgs;
 use crate::output::user;
@@ -32,7 +32,9 @@ fn read_stdin() -> anyhow::Result<String> {
 
 /// Open the store named by `--store` / `HEADROOM_STORE`, or the default SQLite file.
 pub(crate) fn open_store(args: &StoreArgs) -> anyhow::Result<SharedStore> {
-    let url = args.store.as_deref().unwrap_or("");
-    headroom_store::open(url, &headroom_store::StoreOptions::default())
-        .with_context(|| format!("opening store {}", if url.is_empty() { "(default)" } else { url }))
+    let url = match args.store.as_deref() {
+        Some(s) => s.parse::<StoreUrl>().map_err(|e| user(e.to_string()))?,
+        None => StoreUrl::default_sqlite().context("locating the default store")?,
+    };
+    headroom_store::open(&url).with_context(|| format!("opening store {url}"))
 }
