@@ -32,6 +32,36 @@ pub(crate) enum Command {
     /// Check the proxy, upstreams, store and agent settings; say how to fix what fails.
     #[command(after_help = "Example:\n  headroom doctor\n  headroom doctor --json | jq '.checks[] | select(.level != \"ok\")'")]
     Doctor(DoctorArgs),
+    /// headroom as an MCP server (retrieve / compress tools for any MCP-capable agent).
+    #[command(after_help = "Examples:\n  headroom mcp serve            # stdio; what agents launch\n  headroom mcp install          # register with Claude Code and Codex")]
+    Mcp(McpArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct McpArgs {
+    #[command(subcommand)]
+    pub command: McpCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum McpCommand {
+    /// Serve MCP over stdin/stdout (tools: headroom_compress, headroom_retrieve, headroom_stats).
+    Serve {
+        /// Model used for token counting.
+        #[arg(long)]
+        model: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Register the server in Claude Code's and Codex's configs (backs each file up first).
+    Install {
+        /// Claude Code config file (default ~/.claude.json).
+        #[arg(long)]
+        claude_config: Option<PathBuf>,
+        /// Codex config file (default $CODEX_HOME/config.toml or ~/.codex/config.toml).
+        #[arg(long)]
+        codex_config: Option<PathBuf>,
+    },
 }
 
 /// A coding agent `wrap` knows how to launch.

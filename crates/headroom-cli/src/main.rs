@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Wrap(args) => cmd::wrap::run(args),
         Command::Unwrap(args) => cmd::wrap::unwrap(args),
         Command::Doctor(args) => cmd::doctor::run(args),
+        Command::Mcp(args) => cmd::mcp::run(args),
     };
     match result {
         Ok(code) => code,
