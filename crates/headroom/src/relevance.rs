@@ -20,6 +20,19 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
+/// A crude suffix-stripping stem of a lowercased word, so inflections of a question word still
+/// match: `licensing`, `licensed`, `license` → `licens`; `moved`, `moves` → `mov`.
+pub(crate) fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s", "e"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.chars().count() >= 3 && !(suffix == "s" && base.ends_with('s')) {
+                return base;
+            }
+        }
+    }
+    word
+}
+
 /// The relevance query, preprocessed once per block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Query {
@@ -146,6 +159,15 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    fn stems_join_inflections() {
+        for (a, b) in [("licensing", "license"), ("licensed", "license"), ("moved", "move"), ("forks", "fork")] {
+            assert_eq!(stem(a), stem(b), "{a} vs {b}");
+        }
+        assert_eq!(stem("process"), "process");
+        assert_eq!(stem("yes"), "yes");
     }
 
     #[test]

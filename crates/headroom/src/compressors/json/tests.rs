@@ -1,0 +1,250 @@
+//! Crusher tests: table form on real snippets, lossless guarantees, never-silent drops, and the
+//! corpus targets over every JSON case.
+
+use headroom_testkit::corpus::{default_dir, load, Case};
+
+use super::JsonCrusher;
+use crate::compressors::{Compressor, Context, Mode};
+use crate::detect::ContentKind;
+use crate::marker::{ContentHash, Marker};
+use crate::relevance::Query;
+use crate::signals::Signals;
+use crate::tokens::TokenCounter;
+
+fn run_mode(text: &str, question: &str, mode: Mode, target_ratio: Option<f64>) -> Option<String> {
+    let query = Query::new(question);
+    let counter = TokenCounter::for_model("gpt-4o");
+    let signals = Signals::new();
+    let cx = Context {
+        kind: ContentKind::Json,
+        query: &query,
+        mode,
+        counter: &counter,
+        signals: &signals,
+        hash: ContentHash::of(text),
+        target_ratio,
+    };
+    JsonCrusher.compress(text, &cx).unwrap()
+}
+
+fn lossy(text: &str, question: &str) -> String {
+    run_mode(text, question, Mode::Lossy, None).unwrap_or_else(|| text.to_owned())
+}
+
+fn lossless(text: &str) -> String {
+    run_mode(text, "", Mode::Lossless, None).unwrap_or_else(|| text.to_owned())
+}
+
+fn tokens(s: &str) -> usize {
+    TokenCounter::for_model("gpt-4o").count(s)
+}
+
+/// The text of every tool output in a case (OpenAI `tool` messages, Anthropic `tool_result`s).
+fn tool_outputs(case: &Case) -> Vec<String> {
+    fn texts(content: &serde_json::Value, out: &mut Vec<String>) {
+        match content {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(parts) => parts
+                .iter()
+                .filter_map(|p| p.get("text").and_then(|t| t.as_str()))
+                .for_each(|t| out.push(t.to_owned())),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for m in case.messages.as_array().into_iter().flatten() {
+        if m["role"] == "tool" {
+            texts(&m["content"], &mut out);
+        } else if let Some(blocks) = m["content"].as_array() {
+            for b in blocks.iter().filter(|b| b["type"] == "tool_result") {
+                texts(&b["content"], &mut out);
+            }
+        }
+    }
+    out
+}
+
+const CARS: &str = r#"[
+   {"Name":"chevrolet chevelle malibu","Miles_per_Gallon":18,"Cylinders":8,"Displacement":307,"Horsepower":130,"Weight_in_lbs":3504,"Acceleration":12,"Year":"1970-01-01","Origin":"USA"},
+   {"Name":"buick skylark 320","Miles_per_Gallon":15,"Cylinders":8,"Displacement":350,"Horsepower":165,"Weight_in_lbs":3693,"Acceleration":11.5,"Year":"1970-01-01","Origin":"USA"},
+   {"Name":"citroen ds-21 pallas","Miles_per_Gallon":null,"Cylinders":4,"Displacement":133,"Horsepower":115,"Weight_in_lbs":3090,"Acceleration":17.5,"Year":"1970-01-01","Origin":"Europe"},
+   {"Name":"ford torino, 500","Miles_per_Gallon":1e1,"Cylinders":8,"Displacement":302,"Horsepower":140,"Weight_in_lbs":3449,"Acceleration":10.50,"Year":"1970-01-01","Origin":"USA"}
+]"#;
+
+#[test]
+fn flat_array_becomes_a_table_with_verbatim_values() {
+    let out = lossless(CARS);
+    let expected = "\
+[4 items] Name,Miles_per_Gallon,Cylinders,Displacement,Horsepower,Weight_in_lbs,Acceleration,Origin
+(every item has {\"Year\":\"1970-01-01\"})
+chevrolet chevelle malibu,18,8,307,130,3504,12,USA
+buick skylark 320,15,8,350,165,3693,11.5,USA
+citroen ds-21 pallas,null,4,133,115,3090,17.5,Europe
+\"ford torino, 500\",1e1,8,302,140,3449,10.50,USA";
+    assert_eq!(out, expected);
+    assert!(Marker::find_all(&out).is_empty());
+}
+
+#[test]
+fn wrapper_objects_keep_scalars_and_tabulate_inner_arrays() {
+    let text = r#"{"total_count": 2, "incomplete_results": false, "items": [
+        {"id": 1, "name": "legit", "owner": {"login": "kennethreitz", "id": 119893}, "description": "Git for Humans, Inspired by GitHub for Mac™.", "topics": ["git", "cli"]},
+        {"id": 2, "name": "true", "owner": {"login": "pypa", "id": 647025}, "description": null, "topics": []}
+    ]}"#;
+    let out = lossless(text);
+    let expected = "\
+total_count: 2
+incomplete_results: false
+items: [2 items] id,name,owner.login,owner.id,description,topics
+  1,legit,kennethreitz,119893,\"Git for Humans, Inspired by GitHub for Mac™.\",[\"git\",\"cli\"]
+  2,\"true\",pypa,647025,null,[]";
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn pretty_json_without_arrays_is_at_least_compacted() {
+    let text = "{\n    \"kind\": \"PodList\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"resourceVersion\": \"554\"\n    }\n}";
+    let out = lossless(text);
+    assert!(tokens(&out) < tokens(text));
+    assert!(out.contains("PodList") && out.contains("\"554\""), "{out}");
+}
+
+#[test]
+fn lossless_never_drops_or_marks() {
+    let rows: Vec<String> = (0..500)
+        .map(|i| format!(r#"{{"title":"Result {i}","snippet":"Description {i}","score":{}}}"#, 100 - i))
+        .collect();
+    let text = format!(r#"{{"results":[{}]}}"#, rows.join(","));
+    let out = lossless(&text);
+    assert!(Marker::find_all(&out).is_empty());
+    for i in 0..500 {
+        assert!(out.contains(&format!("Result {i},Description {i},{}\n", 100 - i)) || out.ends_with(&format!("Result {i},Description {i},{}", 100 - i)));
+    }
+}
+
+#[test]
+fn table_beats_compact_json_by_a_third_on_flat_arrays() {
+    let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
+    let text = &tool_outputs(&case)[0];
+    let compact = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap();
+    let out = lossless(text);
+    let (t, c) = (tokens(&out), tokens(&compact));
+    assert!((t as f64) <= 0.65 * c as f64, "table {t} tokens vs compact {c}");
+}
+
+#[test]
+fn seed_example_top_results() {
+    let rows: Vec<String> = (0..500)
+        .map(|i| format!(r#"{{"title":"Result {i}","snippet":"Description {i}","score":{}}}"#, 100 - i))
+        .collect();
+    let text = format!(r#"{{"results":[{}]}}"#, rows.join(","));
+    let out = lossy(&text, "What are the top 3 results?");
+    let saved = 1.0 - tokens(&out) as f64 / tokens(&text) as f64;
+    assert!(saved >= 0.85, "saved {saved:.3}\n{out}");
+    for needle in ["Result 0,", "Result 1,", "Result 2,"] {
+        assert!(out.contains(needle), "{needle} missing:\n{out}");
+    }
+    let markers = Marker::find_all(&out);
+    assert_eq!(markers.len(), 1);
+    let shown = out.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).count();
+    assert_eq!(markers[0].count + shown, 500, "{out}");
+}
+
+/// Every dropped item is counted by a marker: rows shown + omitted = items in the source.
+#[test]
+fn drops_are_never_silent() {
+    let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_rubygems_bundler_versions").unwrap();
+    let text = &tool_outputs(&case)[0];
+    let total = serde_json::from_str::<serde_json::Value>(text).unwrap().as_array().unwrap().len();
+    let out = lossy(text, &case.question);
+    let markers = Marker::find_all(&out);
+    assert_eq!(markers.iter().filter(|m| m.unit == "items").count(), 1, "{out}");
+    let rows = out.lines().skip(1).filter(|l| !l.starts_with('(') && !l.starts_with("[headroom:")).count();
+    assert_eq!(rows + markers[0].count, total);
+    let header = out.lines().next().unwrap();
+    assert!(header.starts_with(&format!("[{total} items, {rows} shown] #,")), "{header}");
+}
+
+#[test]
+fn deterministic() {
+    let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_github_commits_eslint").unwrap();
+    let text = &tool_outputs(&case)[0];
+    assert_eq!(lossy(text, &case.question), lossy(text, &case.question));
+}
+
+#[test]
+fn target_ratio_makes_it_more_aggressive() {
+    let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
+    let text = &tool_outputs(&case)[0];
+    let default = run_mode(text, "", Mode::Lossy, None).unwrap();
+    let gentle = run_mode(text, "", Mode::Lossy, Some(0.5)).unwrap();
+    assert!(tokens(&gentle) > tokens(&default));
+}
+
+/// Per-case savings and needles on the corpus; returns (before, after, kept, recoverable, lost).
+fn measure(case: &Case) -> (usize, usize, usize, usize, usize) {
+    let (mut before, mut after) = (0, 0);
+    let mut outs = Vec::new();
+    let outputs = tool_outputs(case);
+    for text in &outputs {
+        let out = if crate::detect::detect(text) == ContentKind::Json { lossy(text, &case.question) } else { text.clone() };
+        before += tokens(text);
+        after += tokens(&out);
+        outs.push(out);
+    }
+    let (mut kept, mut rec, mut lost) = (0, 0, 0);
+    for needle in &case.needles {
+        if outs.iter().any(|o| o.contains(needle.as_str())) {
+            kept += 1;
+        } else if outputs.iter().zip(&outs).any(|(t, o)| t.contains(needle.as_str()) && !Marker::find_all(o).is_empty()) {
+            rec += 1;
+        } else {
+            lost += 1;
+        }
+    }
+    (before, after, kept, rec, lost)
+}
+
+#[test]
+fn corpus_json_cases_meet_targets() {
+    let cases: Vec<Case> = load(&default_dir()).into_iter().filter(|c| c.kind == "json").collect();
+    assert_eq!(cases.len(), 9);
+    let (mut before, mut after, mut kept, mut rec, mut lost) = (0, 0, 0, 0, 0);
+    for case in &cases {
+        let (b, a, k, r, l) = measure(case);
+        eprintln!(
+            "{:40} {:>7} -> {:>6} tokens ({:5.1}% saved)  needles kept {k} recoverable {r} lost {l}",
+            case.id,
+            b,
+            a,
+            100.0 * (1.0 - a as f64 / b as f64)
+        );
+        before += b;
+        after += a;
+        kept += k;
+        rec += r;
+        lost += l;
+    }
+    let saved = 1.0 - after as f64 / before as f64;
+    let total = kept + rec + lost;
+    eprintln!("TOTAL {before} -> {after} ({:.1}% saved); needles {kept}/{total} verbatim, {rec} recoverable, {lost} lost", 100.0 * saved);
+    assert!(saved >= 0.75, "saved {saved:.3}");
+    assert_eq!(lost, 0);
+    assert!(kept as f64 >= 0.9 * total as f64, "verbatim {kept}/{total}");
+}
+
+#[test]
+#[ignore = "prints compressed outputs for inspection"]
+fn dump_corpus_outputs() {
+    let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/json-dump".into());
+    std::fs::create_dir_all(&dir).unwrap();
+    for case in load(&default_dir()).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
+        for (i, text) in tool_outputs(&case).iter().enumerate() {
+            if crate::detect::detect(text) != ContentKind::Json {
+                continue;
+            }
+            std::fs::write(format!("{dir}/{}_{i}.txt", case.id), lossy(text, &case.question)).unwrap();
+            std::fs::write(format!("{dir}/{}_{i}.lossless.txt", case.id), lossless(text)).unwrap();
+        }
+    }
+}
