@@ -163,7 +163,9 @@ mod tests {
 
     #[test]
     fn stems_join_inflections() {
-        for (a, b) in [("licensing", "license"), ("licensed", "license"), ("moved", "move"), ("forks", "fork")] {
+        for (a, b) in
+            [("licensing", "license"), ("licensed", "license"), ("moved", "move"), ("forks", "fork")]
+        {
             assert_eq!(stem(a), stem(b), "{a} vs {b}");
         }
         assert_eq!(stem("process"), "process");

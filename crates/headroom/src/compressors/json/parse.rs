@@ -233,19 +233,17 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Some(body);
                 }
-                b'\\' => {
-                    match *bytes.get(self.pos + 1)? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
-                        b'u' => {
-                            let hex = bytes.get(self.pos + 2..self.pos + 6)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return None;
-                            }
-                            self.pos += 6;
+                b'\\' => match *bytes.get(self.pos + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 2,
+                    b'u' => {
+                        let hex = bytes.get(self.pos + 2..self.pos + 6)?;
+                        if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            return None;
                         }
-                        _ => return None,
+                        self.pos += 6;
                     }
-                }
+                    _ => return None,
+                },
                 // Raw control characters are not JSON; they would also break one-row-per-line.
                 c if c < 0x20 => return None,
                 _ => self.pos += 1,
@@ -306,9 +304,13 @@ mod tests {
 
     #[test]
     fn numbers_and_strings_stay_verbatim() {
-        let src = r#"{"a": 11.5, "b": 1e10, "c": 1.10, "d": -0.000001, "e": "x\"y\u00e9", "f": [true, null]}"#;
+        let src =
+            r#"{"a": 11.5, "b": 1e10, "c": 1.10, "d": -0.000001, "e": "x\"y\u00e9", "f": [true, null]}"#;
         let v = parse(src).unwrap();
-        assert_eq!(v.compact(), r#"{"a":11.5,"b":1e10,"c":1.10,"d":-0.000001,"e":"x\"y\u00e9","f":[true,null]}"#);
+        assert_eq!(
+            v.compact(),
+            r#"{"a":11.5,"b":1e10,"c":1.10,"d":-0.000001,"e":"x\"y\u00e9","f":[true,null]}"#
+        );
         assert_eq!(decode(r#"x\"y\u00e9\n"#), "x\"yé\n");
     }
 

@@ -40,15 +40,28 @@ fn pad(out: &mut String, level: usize) {
     }
 }
 
-/// May `raw` (a string body) be written without quotes?
-fn bare_ok(raw: &str, cell: bool) -> bool {
+/// Where a scalar is written; each place has its own separators to avoid.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// After `key: `.
+    Field,
+    /// A table cell (commas separate cells).
+    Cell,
+    /// After `- ` (where `key: ` would start an object).
+    Item,
+}
+
+/// May `raw` (a string body) be written without quotes in `slot`?
+fn bare_ok(raw: &str, slot: Slot) -> bool {
     !raw.is_empty()
         && !raw.contains('\\')
         && raw.trim() == raw
         && !is_number(raw)
+        && raw.parse::<f64>().is_err()
         && !matches!(raw, "true" | "false" | "null")
         && !raw.starts_with(['"', '[', '{', '#', '(', '-'])
-        && !(cell && raw.contains(','))
+        && !(slot == Slot::Cell && raw.contains(','))
+        && !(slot == Slot::Item && (raw.contains(": ") || raw.ends_with(':')))
         && !raw.contains("[headroom:")
 }
 
@@ -56,7 +69,9 @@ fn bare_ok(raw: &str, cell: bool) -> bool {
 fn is_blob(raw: &str) -> bool {
     raw.len() > BLOB_MIN
         && (raw.starts_with("data:")
-            || raw.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')))
+            || raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-')))
 }
 
 impl Renderer<'_, '_> {
@@ -67,7 +82,7 @@ impl Renderer<'_, '_> {
             Node::Obj(fields) if !fields.is_empty() => self.fields(&mut out, 0, fields),
             Node::Arr(items) if !items.is_empty() => self.array(&mut out, 0, None, items),
             other => {
-                self.scalar(&mut out, other, false);
+                self.scalar(&mut out, other, Slot::Field);
                 out.push('\n');
             }
         }
@@ -77,12 +92,12 @@ impl Renderer<'_, '_> {
         out
     }
 
-    fn scalar(&self, out: &mut String, node: &Node<'_>, cell: bool) {
+    fn scalar(&self, out: &mut String, node: &Node<'_>, slot: Slot) {
         match node {
             Node::Str(raw) if self.cx.lossy() && is_blob(raw) => {
                 out.push_str(&self.cx.marker(raw.len(), "chars"));
             }
-            Node::Str(raw) if bare_ok(raw, cell) => out.push_str(raw),
+            Node::Str(raw) if bare_ok(raw, slot) => out.push_str(raw),
             Node::Arr(_) | Node::Obj(_) => node.write_compact(out),
             other => other.write_compact(out),
         }
@@ -131,7 +146,7 @@ impl Renderer<'_, '_> {
                 pad(out, level);
                 Self::key(out, key);
                 out.push_str(": ");
-                self.scalar(out, value, false);
+                self.scalar(out, value, Slot::Field);
                 out.push('\n');
             }
         }
@@ -209,14 +224,22 @@ impl Renderer<'_, '_> {
             Self::key(out, k);
             out.push_str(": ");
         }
-        out.push_str(&format!("[{n} items"));
+        out.push_str(&format!("[{n} {}", if n == 1 { "item" } else { "items" }));
         if let Some(shown) = shown {
             out.push_str(&format!(", {shown} shown"));
         }
         out.push(']');
     }
 
-    fn table(&self, out: &mut String, child: usize, items: &[Node<'_>], t: &Table<'_, '_>, rows: &[usize], idx: bool) {
+    fn table(
+        &self,
+        out: &mut String,
+        child: usize,
+        items: &[Node<'_>],
+        t: &Table<'_, '_>,
+        rows: &[usize],
+        idx: bool,
+    ) {
         out.push(' ');
         if idx {
             out.push_str("#,");
@@ -226,7 +249,8 @@ impl Renderer<'_, '_> {
                 out.push(',');
             }
             let name = col.join(".");
-            if col.len() == 1 && !bare_ok(&name, true) {
+            // Unquoted names with dots are flattened paths; a lone key with a dot is quoted.
+            if col.len() == 1 && (!bare_ok(&name, Slot::Cell) || name.contains('.')) {
                 out.push('"');
                 out.push_str(&name);
                 out.push('"');
@@ -261,7 +285,7 @@ impl Renderer<'_, '_> {
                     out.push(',');
                 }
                 if let Some(v) = at(item, col) {
-                    self.scalar(out, v, true);
+                    self.scalar(out, v, Slot::Cell);
                 }
             }
             out.push('\n');
@@ -296,7 +320,7 @@ impl Renderer<'_, '_> {
                 }
                 other => {
                     out.push(' ');
-                    self.scalar(out, other, false);
+                    self.scalar(out, other, Slot::Item);
                     out.push('\n');
                 }
             }
@@ -322,5 +346,32 @@ fn inline_object(v: &Node<'_>) -> bool {
             _ => false,
         }
     }
-    v.compact().len() <= INLINE_OBJECT && !has_object_array(v)
+    compact_len_at_most(v, INLINE_OBJECT) && !has_object_array(v)
+}
+
+/// Is the compact JSON of `v` at most `limit` bytes? Stops counting once past the limit.
+pub(super) fn compact_len_at_most(v: &Node<'_>, limit: usize) -> bool {
+    fn len(v: &Node<'_>, budget: &mut isize) {
+        if *budget < 0 {
+            return;
+        }
+        match v {
+            Node::Arr(items) => {
+                *budget -= 2 + items.len().saturating_sub(1) as isize;
+                items.iter().for_each(|i| len(i, budget));
+            }
+            Node::Obj(fields) => {
+                *budget -= 2 + fields.len().saturating_sub(1) as isize;
+                for (k, v) in fields {
+                    *budget -= k.len() as isize + 3;
+                    len(v, budget);
+                }
+            }
+            Node::Str(s) => *budget -= s.len() as isize + 2,
+            other => *budget -= other.scalar_text().map_or(0, str::len) as isize,
+        }
+    }
+    let mut budget = limit as isize;
+    len(v, &mut budget);
+    budget >= 0
 }

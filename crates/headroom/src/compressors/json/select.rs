@@ -163,8 +163,13 @@ struct Item<'a, 'n> {
 }
 
 fn item<'a, 'n>(node: &'n Node<'a>, cx: &Context<'_>) -> Item<'a, 'n> {
-    let mut it =
-        Item { text: String::new(), words: String::new(), seen: HashSet::new(), leaves: Vec::new(), error: false };
+    let mut it = Item {
+        text: String::new(),
+        words: String::new(),
+        seen: HashSet::new(),
+        leaves: Vec::new(),
+        error: false,
+    };
     walk(node, &mut String::new(), true, cx, &mut it);
     it
 }
@@ -270,6 +275,14 @@ fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) -> Scores {
     let cap = (max_rows / 3).max(2);
     let rows: Vec<Item<'_, '_>> = items.iter().map(|i| item(i, cx)).collect();
 
+    // An even sample fills whatever budget the rules leave, so the reader sees the spread.
+    let stride = (n / max_rows).max(1);
+    for i in (0..n).step_by(stride) {
+        sc.bump(i, 10.0, "sample");
+    }
+    for i in 0..n {
+        sc.bump(i, 1.0, "filler");
+    }
     for (i, v) in [(0, 350.0), (n - 1, 250.0), (1, 120.0), (2, 100.0), (n - 2, 90.0)] {
         sc.bump(i, v, "edge");
     }
@@ -277,7 +290,9 @@ fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) -> Scores {
     // Identifiers from the question: exact cells first, then bounded mentions anywhere.
     for id in &cx.query.identifiers {
         let exact: Vec<usize> = (0..n)
-            .filter(|&i| rows[i].leaves.iter().any(|(_, v)| v.scalar_text().map(decode).as_deref() == Some(id)))
+            .filter(|&i| {
+                rows[i].leaves.iter().any(|(_, v)| v.scalar_text().map(decode).as_deref() == Some(id))
+            })
             .collect();
         let mentions: Vec<usize> = (0..n).filter(|&i| contains_bounded(&rows[i].text, id)).collect();
         let hit = if !exact.is_empty() && exact.len() <= cap { exact } else { mentions };
@@ -365,6 +380,15 @@ fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores)
             }
         }
     }
+    // Words that are only pieces of an identifier (`type` in `--fix-type`) do not name columns.
+    let ids: Vec<String> = cx.query.identifiers.iter().map(|id| id.to_lowercase()).collect();
+    let terms: Vec<&str> = cx
+        .query
+        .terms
+        .iter()
+        .filter(|t| !ids.iter().any(|id| id.contains(t.as_str())))
+        .map(|t| stem(t))
+        .collect();
     let columns: Vec<Column<'_, '_, '_>> = cols
         .iter()
         .map(|(path, values)| {
@@ -374,7 +398,7 @@ fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores)
             Column {
                 path,
                 values,
-                relevant: key_words(leaf).iter().any(|w| cx.query.terms.iter().any(|t| stem(t) == stem(w)))
+                relevant: key_words(leaf).iter().any(|w| terms.contains(&stem(w)))
                     || cx.query.identifiers.iter().any(|id| id == leaf),
             }
         })
@@ -488,20 +512,36 @@ fn categories(col: &Column<'_, '_, '_>, cx: &Context<'_>, cap: usize, sc: &mut S
         *counts.entry(c.as_str()).or_default() += 1;
     }
     let dominant = counts.values().copied().max().unwrap_or(0);
-    let rare_max = (n / 10).max(1);
-    if n >= MIN_ITEMS_FOR_ANOMALIES && counts.len() >= 2 && counts.len() <= (n / 5).max(3) && dominant * 5 >= n * 3 {
-        for (i, c) in cats.iter().enumerate() {
-            let Some(c) = c else { continue };
-            if counts.get(c.as_str()).is_some_and(|&k| k <= rare_max) {
-                let alarming = cx.signals.is_error(c);
-                sc.bump(i, if col.relevant || alarming { FORCED } else { 250.0 }, "rare value");
+    let dominant_value = counts.iter().max_by_key(|(_, &k)| k).map(|(v, _)| *v);
+    if n >= MIN_ITEMS_FOR_ANOMALIES
+        && counts.len() >= 2
+        && counts.len() <= (n / 5).max(3)
+        && dominant * 5 >= n * 3
+    {
+        // In a column the question names, every item off the usual value is an answer (when
+        // there are few); elsewhere only values seen about once are anomalies.
+        let minority: Vec<usize> = (0..n).filter(|&i| cats[i].as_deref() != dominant_value).collect();
+        let rare_max = (n / 50).max(1);
+        for &i in &minority {
+            let Some(c) = cats[i].as_deref() else { continue };
+            let count = counts.get(c).copied().unwrap_or(0);
+            let alarming = cx.signals.is_error(c);
+            if (col.relevant && minority.len() <= cap) || (alarming && count <= cap) {
+                sc.bump(i, FORCED, "off-usual value");
+            } else if count <= rare_max {
+                sc.bump(i, 250.0, "rare value");
             }
         }
     }
     let named: Vec<usize> = (0..n)
         .filter(|&i| {
             cats[i].as_deref().is_some_and(|c| {
-                c != "null" && cx.query.terms.iter().any(|t| t.eq_ignore_ascii_case(c) || stem(t) == stem(&c.to_lowercase()))
+                c != "null"
+                    && cx
+                        .query
+                        .terms
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(c) || stem(t) == stem(&c.to_lowercase()))
             })
         })
         .collect();

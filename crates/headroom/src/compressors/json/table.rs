@@ -6,9 +6,11 @@
 //! Rendering lives in `render.rs`; this module only decides the shape.
 
 use super::parse::Node;
+use super::render::compact_len_at_most;
 
-/// Containers longer than this (compact JSON) make a cell too deep for a one-line row.
-const MAX_CONTAINER_CELL: usize = 300;
+/// Containers longer than this (compact JSON) make a cell too deep for a one-line row. Below
+/// it, the renderer still only picks the table where it costs fewer tokens than a list.
+const MAX_CONTAINER_CELL: usize = 600;
 /// Below this share of filled cells the array is too ragged for a table.
 const MIN_FILL: f64 = 0.5;
 /// Rows needed before a column may be lifted out as a constant.
@@ -53,7 +55,7 @@ pub(super) fn shape<'a, 'n>(items: &'n [Node<'a>]) -> Option<Table<'a, 'n>> {
         for item in items {
             let Some(v) = at(item, col) else { continue };
             filled += 1;
-            if v.is_container() && v.compact().len() > MAX_CONTAINER_CELL {
+            if v.is_container() && !compact_len_at_most(v, MAX_CONTAINER_CELL) {
                 return None;
             }
         }
@@ -73,12 +75,17 @@ pub(super) fn shape<'a, 'n>(items: &'n [Node<'a>]) -> Option<Table<'a, 'n>> {
         let (col, _) = table.constants.remove(0);
         table.columns.push(col);
     }
+    // A row with no cell at all would be a blank line.
+    if items.iter().any(|i| table.columns.iter().all(|c| at(i, c).is_none())) {
+        return None;
+    }
     Some(table)
 }
 
 /// The value shared by every row at `path`, if there is one.
 fn constant<'a, 'n>(items: &'n [Node<'a>], path: &[&'a str]) -> Option<&'n Node<'a>> {
-    if items.len() < MIN_ROWS_FOR_CONSTANTS {
+    // A lifted key is written as a dotted path; a lone key with a dot would read as a path.
+    if items.len() < MIN_ROWS_FOR_CONSTANTS || (path.len() == 1 && path.iter().any(|k| k.contains('.'))) {
         return None;
     }
     let first = at(items.first()?, path)?;

@@ -1,6 +1,8 @@
 //! Crusher tests: table form on real snippets, lossless guarantees, never-silent drops, and the
 //! corpus targets over every JSON case.
 
+mod outline;
+
 use headroom_testkit::corpus::{default_dir, load, Case};
 
 use super::JsonCrusher;
@@ -118,7 +120,10 @@ fn lossless_never_drops_or_marks() {
     let out = lossless(&text);
     assert!(Marker::find_all(&out).is_empty());
     for i in 0..500 {
-        assert!(out.contains(&format!("Result {i},Description {i},{}\n", 100 - i)) || out.ends_with(&format!("Result {i},Description {i},{}", 100 - i)));
+        assert!(
+            out.contains(&format!("Result {i},Description {i},{}\n", 100 - i))
+                || out.ends_with(&format!("Result {i},Description {i},{}", 100 - i))
+        );
     }
 }
 
@@ -166,6 +171,44 @@ fn drops_are_never_silent() {
 }
 
 #[test]
+fn log_lines_in_an_array_keep_errors_and_count_the_rest() {
+    let mut lines: Vec<String> = (0..1000)
+        .map(|i| format!("2024-05-01T10:{:02}:{:02} INFO worker {i} heartbeat ok", i / 60 % 60, i % 60))
+        .collect();
+    lines[417] = "2024-05-01T10:06:57 ERROR worker 417 connection refused by db-2:5432".into();
+    lines[903] = "2024-05-01T10:15:03 WARN worker 903 retrying".into();
+    let text = serde_json::json!({ "job": "sync", "logs": lines }).to_string();
+    let out = lossy(&text, "why did the sync job fail?");
+    assert!(out.contains("ERROR worker 417 connection refused by db-2:5432"), "{out}");
+    let markers = Marker::find_all(&out);
+    assert_eq!(markers.len(), 1, "{out}");
+    let shown = out.lines().filter(|l| l.trim_start().starts_with("- #")).count();
+    assert_eq!(shown + markers[0].count, 1000);
+    assert!(out.starts_with("job: sync\nlogs: [1000 items, "), "{out}");
+}
+
+#[test]
+fn blobs_and_value_free_schemas_are_marked_only_when_lossy() {
+    let blob = "QUJD".repeat(200);
+    let schema: serde_json::Map<String, serde_json::Value> =
+        (0..30).map(|i| (format!("f:field{i}"), serde_json::json!({}))).collect();
+    let text = serde_json::json!({
+        "name": "report.pdf",
+        "data": format!("data:application/pdf;base64,{blob}"),
+        "managedFields": { "fieldsV1": schema },
+    })
+    .to_string();
+    let lossy_out = lossy(&text, "");
+    assert!(!lossy_out.contains(&blob), "{lossy_out}");
+    let markers = Marker::find_all(&lossy_out);
+    assert_eq!(markers.iter().map(|m| m.unit).collect::<Vec<_>>(), ["chars", "keys"], "{lossy_out}");
+    assert_eq!(markers[1].count, 31); // `fieldsV1` and its 30 keys
+    assert!(lossy_out.contains("name: report.pdf"));
+    let exact = lossless(&text);
+    assert!(exact.contains(&blob) && exact.contains("f:field29") && Marker::find_all(&exact).is_empty());
+}
+
+#[test]
 fn deterministic() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_github_commits_eslint").unwrap();
     let text = &tool_outputs(&case)[0];
@@ -181,28 +224,42 @@ fn target_ratio_makes_it_more_aggressive() {
     assert!(tokens(&gentle) > tokens(&default));
 }
 
-/// Per-case savings and needles on the corpus; returns (before, after, kept, recoverable, lost).
-fn measure(case: &Case) -> (usize, usize, usize, usize, usize) {
-    let (mut before, mut after) = (0, 0);
+/// Per-case savings and needles on the corpus; returns (before, after, kept, recoverable, lost,
+/// after in lossless mode).
+fn measure(case: &Case) -> (usize, usize, usize, usize, usize, usize) {
+    let (mut before, mut after, mut exact) = (0, 0, 0);
     let mut outs = Vec::new();
     let outputs = tool_outputs(case);
     for text in &outputs {
-        let out = if crate::detect::detect(text) == ContentKind::Json { lossy(text, &case.question) } else { text.clone() };
+        let out = if crate::detect::detect(text) == ContentKind::Json {
+            lossy(text, &case.question)
+        } else {
+            text.clone()
+        };
         before += tokens(text);
         after += tokens(&out);
+        exact += tokens(&if crate::detect::detect(text) == ContentKind::Json {
+            lossless(text)
+        } else {
+            text.clone()
+        });
         outs.push(out);
     }
     let (mut kept, mut rec, mut lost) = (0, 0, 0);
     for needle in &case.needles {
         if outs.iter().any(|o| o.contains(needle.as_str())) {
             kept += 1;
-        } else if outputs.iter().zip(&outs).any(|(t, o)| t.contains(needle.as_str()) && !Marker::find_all(o).is_empty()) {
+        } else if outputs
+            .iter()
+            .zip(&outs)
+            .any(|(t, o)| t.contains(needle.as_str()) && !Marker::find_all(o).is_empty())
+        {
             rec += 1;
         } else {
             lost += 1;
         }
     }
-    (before, after, kept, rec, lost)
+    (before, after, kept, rec, lost, exact)
 }
 
 #[test]
@@ -211,13 +268,14 @@ fn corpus_json_cases_meet_targets() {
     assert_eq!(cases.len(), 9);
     let (mut before, mut after, mut kept, mut rec, mut lost) = (0, 0, 0, 0, 0);
     for case in &cases {
-        let (b, a, k, r, l) = measure(case);
+        let (b, a, k, r, l, x) = measure(case);
         eprintln!(
-            "{:40} {:>7} -> {:>6} tokens ({:5.1}% saved)  needles kept {k} recoverable {r} lost {l}",
+            "{:34} {:>6} -> {:>5} tokens ({:4.1}% saved; lossless {:4.1}%)  needles kept {k} recoverable {r} lost {l}",
             case.id,
             b,
             a,
-            100.0 * (1.0 - a as f64 / b as f64)
+            100.0 * (1.0 - a as f64 / b as f64),
+            100.0 * (1.0 - x as f64 / b as f64)
         );
         before += b;
         after += a;
@@ -231,6 +289,52 @@ fn corpus_json_cases_meet_targets() {
     assert!(saved >= 0.75, "saved {saved:.3}");
     assert_eq!(lost, 0);
     assert!(kept as f64 >= 0.9 * total as f64, "verbatim {kept}/{total}");
+}
+
+/// Reading the lossless output back gives the source value, for every JSON tool output in the
+/// corpus and for awkward hand-made documents.
+#[test]
+fn lossless_output_reads_back_to_the_source() {
+    let mut docs: Vec<String> = load(&default_dir())
+        .iter()
+        .flat_map(tool_outputs)
+        .filter(|t| crate::detect::detect(t) == ContentKind::Json)
+        .collect();
+    docs.extend(
+        [
+            CARS,
+            r##"[{"a":"x: y","b":"1.5"},{"a":"NaN","b":""},{"a":" lead","b":"trail "},{"a":"#3","b":"- dash"}]"##,
+            r#"["a: b","plain","x:",{"k":1},[1,2],[{"q":1},{"q":2}],[],{},"-","[3 items]"]"#,
+            r#"{"kubernetes.io/config.hash":"a","x":[{"kubernetes.io/x":1,"y":2},{"kubernetes.io/x":1,"y":3},{"kubernetes.io/x":1,"y":4}]}"#,
+            r#"[{"a":{"b":{"c":1}},"d":null},{"a":{"b":{"c":2}}},{"a":{"b":{"c":3},"e":[]},"d":"z"}]"#,
+            r##"{"":1,"a,b":[{"#":1,"c\"d":"e\\f"},{"#":2,"c\"d":"\u00e9"}],"nested":{"deep":{"deeper":[{"x":1},{"y":2}]}}}"##,
+            r#"[[{"a":1,"b":2},{"a":3,"b":4}],[{"a":5,"b":6}]]"#,
+            r#"{"x":[{"a":1},{},{"a":2}],"y":[{"a":1,"b":1},{"a":1,"b":1},{"a":1,"b":1}]}"#,
+        ]
+        .map(str::to_owned),
+    );
+    let query = Query::new("");
+    let counter = TokenCounter::for_model("gpt-4o");
+    let signals = Signals::new();
+    let plan = super::select::Plan::default();
+    for doc in &docs {
+        let cx = Context {
+            kind: ContentKind::Json,
+            query: &query,
+            mode: Mode::Lossless,
+            counter: &counter,
+            signals: &signals,
+            hash: ContentHash::of(doc),
+            target_ratio: None,
+        };
+        let root = super::parse::parse(doc).unwrap();
+        let outline = super::render::Renderer { cx: &cx, plan: &plan }.document(&root);
+        let want: serde_json::Value = serde_json::from_str(doc).unwrap();
+        for out in [outline, lossless(doc)] {
+            let back = outline::decode(&out).unwrap_or_else(|e| panic!("{e}\n---\n{out}"));
+            assert_eq!(back, want, "\n---\n{out}");
+        }
+    }
 }
 
 #[test]
