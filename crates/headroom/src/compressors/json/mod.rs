@@ -4,10 +4,11 @@
 //! back exactly as it was in the source. The lossless step re-emits it as an outline in which
 //! uniform arrays of objects are header-plus-rows tables ([`table`], [`render`]), or as compact
 //! JSON if that is smaller. The lossy step ([`select`]) cuts large arrays down to the items that
-//! matter for the question, with one retrieval marker per cut array, and replaces long encoded
-//! blobs by markers.
+//! matter for the question ([`priority`] says why an item matters), with one retrieval marker
+//! per cut array, and replaces long encoded blobs and value-free schema trees by markers.
 
 mod parse;
+mod priority;
 mod render;
 mod select;
 mod table;

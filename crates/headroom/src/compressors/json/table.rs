@@ -5,6 +5,8 @@
 //! of compact JSON. Columns that hold the same value in every row are lifted out of the rows.
 //! Rendering lives in `render.rs`; this module only decides the shape.
 
+use std::collections::HashSet;
+
 use super::parse::Node;
 use super::render::compact_len_at_most;
 
@@ -13,6 +15,8 @@ use super::render::compact_len_at_most;
 const MAX_CONTAINER_CELL: usize = 600;
 /// Below this share of filled cells the array is too ragged for a table.
 const MIN_FILL: f64 = 0.5;
+/// More distinct keys than this is a map keyed by data, not a table.
+const MAX_COLUMNS: usize = 1000;
 /// Rows needed before a column may be lifted out as a constant.
 const MIN_ROWS_FOR_CONSTANTS: usize = 3;
 
@@ -47,7 +51,7 @@ pub(super) fn shape<'a, 'n>(items: &'n [Node<'a>]) -> Option<Table<'a, 'n>> {
     let rows: Vec<Option<&Node<'a>>> = items.iter().map(Some).collect();
     let mut columns = Vec::new();
     collect(&rows, &mut Vec::new(), &mut columns)?;
-    if columns.is_empty() {
+    if columns.is_empty() || columns.len() > MAX_COLUMNS {
         return None;
     }
     let mut filled = 0usize;
@@ -96,15 +100,20 @@ fn constant<'a, 'n>(items: &'n [Node<'a>], path: &[&'a str]) -> Option<&'n Node<
 /// `None` when an object repeats a key (a table could not say which one a cell is).
 fn collect<'a>(rows: &[Option<&Node<'a>>], prefix: &mut Vec<&'a str>, out: &mut Vec<Path<'a>>) -> Option<()> {
     let mut keys: Vec<&'a str> = Vec::new();
+    let mut known: HashSet<&'a str> = HashSet::new();
     for row in rows.iter().flatten() {
         let Node::Obj(fields) = row else { continue };
-        for (i, (k, _)) in fields.iter().enumerate() {
-            if fields.iter().take(i).any(|(prev, _)| prev == k) {
+        let mut here = HashSet::with_capacity(fields.len());
+        for (k, _) in fields {
+            if !here.insert(*k) {
                 return None;
             }
-            if !keys.contains(k) {
+            if known.insert(k) {
                 keys.push(k);
             }
+        }
+        if keys.len() > MAX_COLUMNS {
+            return None;
         }
     }
     for key in keys {
