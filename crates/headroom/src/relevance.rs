@@ -131,9 +131,13 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     tf.iter()
         .zip(&lens)
         .map(|(counts, len)| {
-            counts
+            // Summed in query order, not map order: float sums depend on order, and scores
+            // must be the same bytes-for-bytes in every process.
+            query
+                .terms
                 .iter()
-                .map(|(term, &f)| {
+                .filter_map(|term| counts.get(term).map(|&f| (term, f)))
+                .map(|(term, f)| {
                     let dfi = f64::from(df.get(term).copied().unwrap_or(0));
                     let idf = ((n as f64 - dfi + 0.5) / (dfi + 0.5) + 1.0).ln();
                     let f = f64::from(f);

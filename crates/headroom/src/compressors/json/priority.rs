@@ -218,8 +218,13 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
 /// typical item count: when every item mentions the term, it singles none out.
 fn words_of_question(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
     let n = rows.len();
-    let mut terms: Vec<String> = cx.query.terms.iter().map(|t| stem(t).to_owned()).collect();
-    terms.dedup();
+    let mut terms: Vec<String> = Vec::new();
+    for t in &cx.query.terms {
+        let t = stem(t);
+        if !terms.iter().any(|x| x == t) {
+            terms.push(t.to_owned());
+        }
+    }
     if terms.is_empty() {
         return;
     }
