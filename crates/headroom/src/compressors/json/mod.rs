@@ -5,13 +5,15 @@
 //! uniform arrays of objects are header-plus-rows tables ([`table`], [`render`]), or as compact
 //! JSON if that is smaller. The lossy step ([`select`]) cuts large arrays down to the items that
 //! matter for the question ([`priority`] says why an item matters), with one retrieval marker
-//! per cut array, and replaces long encoded blobs and value-free schema trees by markers.
+//! per cut array; it also cuts long multi-line strings to their telling lines ([`text`]) and
+//! replaces long encoded blobs and value-free schema trees by markers.
 
 mod parse;
 mod priority;
 mod render;
 mod select;
 mod table;
+mod text;
 
 #[cfg(test)]
 mod tests;

@@ -374,6 +374,31 @@ fn numbers(col: &Column<'_, '_, '_>, cx: &Context<'_>, score_named: bool, sc: &m
         outliers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         outliers.iter().take(3).for_each(|&(i, _)| sc.bump(i, 130.0, "outlier"));
     }
+    change_point(&nums, sc);
+}
+
+/// The biggest step between neighbouring values, when it dwarfs the usual step: where a
+/// series changes level (latency jumps, a counter resets), keep both sides.
+fn change_point(nums: &[(usize, f64)], sc: &mut Scores) {
+    if nums.len() < MIN_ITEMS_FOR_ANOMALIES {
+        return;
+    }
+    let steps: Vec<(usize, usize, f64)> =
+        nums.windows(2).map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1).abs())).collect();
+    let mut sizes: Vec<f64> = steps.iter().map(|s| s.2).collect();
+    sizes.sort_by(f64::total_cmp);
+    let usual = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+    // First of the largest steps, for determinism on ties.
+    let biggest = steps.iter().fold(None::<&(usize, usize, f64)>, |best, s| match best {
+        Some(b) if b.2 >= s.2 => Some(b),
+        _ => Some(s),
+    });
+    if let Some(&(before, after, size)) = biggest {
+        if usual > 0.0 && size >= 8.0 * usual {
+            sc.bump(after, 140.0, "change point");
+            sc.bump(before, 120.0, "change point");
+        }
+    }
 }
 
 /// Nulls (or absence) where the column is usually filled: the first, second and last such item.
@@ -464,6 +489,20 @@ mod tests {
     fn key_words_split_case_and_punctuation() {
         assert_eq!(key_words("Miles_per_Gallon"), ["miles", "per", "gallon"]);
         assert_eq!(key_words("owner.stargazersCount"), ["owner", "stargazers", "count"]);
+    }
+
+    #[test]
+    fn change_point_marks_both_sides_of_a_level_shift() {
+        let series: Vec<(usize, f64)> = (0..20)
+            .map(|i| (i, if i < 12 { 20.0 + (i % 3) as f64 } else { 900.0 + (i % 2) as f64 }))
+            .collect();
+        let mut sc = Scores { p: vec![0.0; 20], why: vec![""; 20] };
+        change_point(&series, &mut sc);
+        assert_eq!((sc.why[11], sc.why[12]), ("change point", "change point"));
+        assert_eq!(sc.p.iter().filter(|p| **p > 0.0).count(), 2);
+        let mut flat = Scores { p: vec![0.0; 20], why: vec![""; 20] };
+        change_point(&(0..20).map(|i| (i, (i % 5) as f64)).collect::<Vec<_>>(), &mut flat);
+        assert!(flat.p.iter().all(|p| *p == 0.0));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 use super::parse::{is_number, Node};
 use super::select::Plan;
 use super::table::{self, at, Table};
+use super::text;
 use crate::compressors::Context;
 
 /// Objects whose compact JSON is at most this long stay on their key's line.
@@ -93,14 +94,25 @@ impl Renderer<'_, '_> {
     }
 
     fn scalar(&self, out: &mut String, node: &Node<'_>, slot: Slot) {
-        match node {
-            Node::Str(raw) if self.cx.lossy() && is_blob(raw) => {
-                out.push_str(&self.cx.marker(raw.len(), "chars"));
+        if let Node::Str(raw) = node {
+            if self.cx.lossy() {
+                if is_blob(raw) {
+                    out.push_str(&self.cx.marker(raw.len(), "chars"));
+                    return;
+                }
+                if let Some(cut) = text::cut_lines(raw, self.cx) {
+                    out.push('"');
+                    out.push_str(&cut);
+                    out.push('"');
+                    return;
+                }
             }
-            Node::Str(raw) if bare_ok(raw, slot) => out.push_str(raw),
-            Node::Arr(_) | Node::Obj(_) => node.write_compact(out),
-            other => other.write_compact(out),
+            if bare_ok(raw, slot) {
+                out.push_str(raw);
+                return;
+            }
         }
+        node.write_compact(out);
     }
 
     fn key(out: &mut String, raw: &str) {

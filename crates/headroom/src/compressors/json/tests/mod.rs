@@ -209,6 +209,25 @@ fn blobs_and_value_free_schemas_are_marked_only_when_lossy() {
 }
 
 #[test]
+fn long_log_strings_keep_their_telling_lines() {
+    let mut log: Vec<String> =
+        (0..400).map(|i| format!("[{i:04}] step {i} ok, took {} ms", 10 + i % 7)).collect();
+    log[233] = "[0233] ERROR: checksum mismatch in chunk 0x7f3a (expected 91ac, got 0000)".into();
+    let text = serde_json::json!({ "exit_code": 1, "stdout": log.join("\n") }).to_string();
+    let out = lossy(&text, "why did it fail?");
+    assert!(
+        out.contains("[0233] ERROR: checksum mismatch in chunk 0x7f3a (expected 91ac, got 0000)"),
+        "{out}"
+    );
+    assert!(out.contains("[0000] step 0 ok") && out.contains("[0399] step 399 ok"), "{out}");
+    let cut: usize = Marker::find_all(&out).iter().filter(|m| m.unit == "lines").map(|m| m.count).sum();
+    let shown = out.matches("\\n").count() + 1 - Marker::find_all(&out).len();
+    assert_eq!(cut + shown, 400, "{out}");
+    assert!(tokens(&out) * 3 < tokens(&text));
+    assert!(lossless(&text).contains(&log[200]));
+}
+
+#[test]
 fn deterministic() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_github_commits_eslint").unwrap();
     let text = &tool_outputs(&case)[0];
