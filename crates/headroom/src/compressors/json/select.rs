@@ -21,6 +21,10 @@ const MIN_ARRAY_TOKENS: usize = 500;
 const DEFAULT_KEEP: f64 = 0.15;
 /// Token budget floor for the budgeted (non-forced) items of one array.
 const MIN_BUDGET: usize = 300;
+/// Items costing at most this many tokens are small: their arrays get budget for the row cap,
+/// up to [`ROWS_FLOOR_CAP`] tokens.
+const SMALL_ITEM_TOKENS: usize = 80;
+const ROWS_FLOOR_CAP: usize = 2000;
 /// Dropping fewer tokens than this is not worth a marker.
 const MIN_DROPPED_TOKENS: usize = 60;
 
@@ -79,9 +83,20 @@ fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
         return None;
     }
     let keep = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.01, 1.0));
-    let budget = ((total as f64 * keep) as usize).max(MIN_BUDGET);
-    let max_rows = ((8.0 + 1.6 * (n as f64).sqrt()) * (keep / DEFAULT_KEEP)).ceil() as usize;
+    let scale = keep / DEFAULT_KEEP;
+    let max_rows = ((8.0 + 1.6 * (n as f64).sqrt()) * scale).ceil() as usize;
     let max_rows = max_rows.clamp(3, n);
+    // A share of the array's tokens; but where items are small (short log lines, flat
+    // records), enough for the row cap: a dozen cheap rows tell more than a bare handful.
+    let mut sorted = costs.clone();
+    sorted.sort_unstable();
+    let median = sorted.get(n / 2).copied().unwrap_or(0);
+    let rows_floor = if median <= SMALL_ITEM_TOKENS {
+        (max_rows * median).min((ROWS_FLOOR_CAP as f64 * scale) as usize)
+    } else {
+        0
+    };
+    let budget = ((total as f64 * keep) as usize).max(rows_floor).max(MIN_BUDGET);
     let scores = priorities(items, cx, max_rows);
     #[cfg(test)]
     if std::env::var("JSON_DEBUG").is_ok() {

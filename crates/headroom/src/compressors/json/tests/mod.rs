@@ -227,6 +227,35 @@ fn long_log_strings_keep_their_telling_lines() {
     assert!(lossless(&text).contains(&log[200]));
 }
 
+/// Forty CI runs, one failed: the failure, the run the question names, and both ends stay.
+#[test]
+fn failures_and_named_items_survive_the_cut() {
+    let runs: Vec<serde_json::Value> = (0..40)
+        .map(|i| {
+            serde_json::json!({
+                "id": 2802600100u64 + i,
+                "name": if i % 2 == 0 { "Lint" } else { "Tests" },
+                "head_sha": format!("{:040x}", 0xabcdef_u64 * (i + 1)),
+                "conclusion": if i == 23 { "failure" } else { "success" },
+                "html_url": format!("https://github.com/o/r/actions/runs/{}", 2802600100u64 + i),
+                "run_attempt": 1,
+            })
+        })
+        .collect();
+    let text = serde_json::json!({ "total_count": 40, "workflow_runs": runs }).to_string();
+    let out = lossy(&text, "Did anything fail? Also show run 2802600107.");
+    for must in ["2802600123", "failure", "2802600107", "2802600100", "2802600139"] {
+        assert!(out.contains(must), "{must} missing:\n{out}");
+    }
+    let m = Marker::find_all(&out);
+    assert_eq!(m.len(), 1);
+    let shown = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.contains("[headroom:") && !l.starts_with("  ("))
+        .count();
+    assert_eq!(shown + m[0].count, 40, "{out}");
+}
+
 #[test]
 fn deterministic() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_github_commits_eslint").unwrap();
