@@ -8,12 +8,13 @@
 //! ```
 //!
 //! Objects become `key: value` lines (small ones stay inline as compact JSON); a uniform array of
-//! objects becomes a header naming its columns plus one comma-separated row per item; other
-//! arrays become `- ` items, or inline JSON when they hold only scalars. Every scalar is written
-//! as it appears in the source; strings are quoted (with their source escapes) only when bare
-//! text would be ambiguous. Empty cell = key absent. When rows were dropped (lossy), the header
-//! says how many are shown, each kept row carries its original index as a `#` column, and one
-//! marker line names the exact number omitted.
+//! objects becomes a header naming its columns plus one comma-separated row per item (where
+//! that costs fewer tokens than a list); other arrays become `- ` items, or inline JSON when
+//! they hold only scalars or are tiny. Every scalar is written as it appears in the source;
+//! strings are quoted (with their source escapes) only when bare text would be ambiguous.
+//! Empty cell = key absent. When items were dropped (lossy), the header says how many are
+//! shown, each kept item carries its original index (`#` column, or `- #i`), and one marker
+//! line names the exact number omitted. `tests/outline.rs` reads this form back.
 
 use super::parse::{is_number, Node};
 use super::select::Plan;
@@ -169,8 +170,7 @@ impl Renderer<'_, '_> {
         let kept = self.plan.kept(items);
         // The root's rows sit at the root's level; a keyed array's rows are indented under it.
         let child = if key.is_some() { level + 1 } else { level };
-        let scalars = items.iter().all(|i| !i.is_container());
-        if scalars && kept.is_none() {
+        if self.inline_array(items) {
             pad(out, level);
             if let Some(k) = key {
                 Self::key(out, k);
@@ -228,6 +228,16 @@ impl Renderer<'_, '_> {
                 out.push('\n');
             }
         }
+    }
+
+    /// Scalars, and arrays too small for a header to pay off, stay inline (unless cut).
+    fn inline_array(&self, items: &[Node<'_>]) -> bool {
+        let small = || {
+            let mut budget = INLINE_OBJECT as isize;
+            items.iter().for_each(|i| spend(i, &mut budget));
+            budget >= 0
+        };
+        self.plan.kept(items).is_none() && (items.iter().all(|i| !i.is_container()) || small())
     }
 
     fn header(&self, out: &mut String, level: usize, key: Option<&str>, n: usize, shown: Option<usize>) {
@@ -326,7 +336,7 @@ impl Renderer<'_, '_> {
                         out.push_str(body.get((child + 1) * 2..).unwrap_or_default());
                     }
                 }
-                Node::Arr(inner) if !inner.is_empty() && inner.iter().any(Node::is_container) => {
+                Node::Arr(inner) if !inner.is_empty() && !self.inline_array(inner) => {
                     out.push('\n');
                     self.array(out, child + 1, None, inner);
                 }
@@ -361,29 +371,31 @@ fn inline_object(v: &Node<'_>) -> bool {
     compact_len_at_most(v, INLINE_OBJECT) && !has_object_array(v)
 }
 
+/// Subtract the compact JSON length of `v` from `budget`, stopping once it is spent.
+fn spend(v: &Node<'_>, budget: &mut isize) {
+    if *budget < 0 {
+        return;
+    }
+    match v {
+        Node::Arr(items) => {
+            *budget -= 2 + items.len().saturating_sub(1) as isize;
+            items.iter().for_each(|i| spend(i, budget));
+        }
+        Node::Obj(fields) => {
+            *budget -= 2 + fields.len().saturating_sub(1) as isize;
+            for (k, v) in fields {
+                *budget -= k.len() as isize + 3;
+                spend(v, budget);
+            }
+        }
+        Node::Str(s) => *budget -= s.len() as isize + 2,
+        other => *budget -= other.scalar_text().map_or(0, str::len) as isize,
+    }
+}
+
 /// Is the compact JSON of `v` at most `limit` bytes? Stops counting once past the limit.
 pub(super) fn compact_len_at_most(v: &Node<'_>, limit: usize) -> bool {
-    fn len(v: &Node<'_>, budget: &mut isize) {
-        if *budget < 0 {
-            return;
-        }
-        match v {
-            Node::Arr(items) => {
-                *budget -= 2 + items.len().saturating_sub(1) as isize;
-                items.iter().for_each(|i| len(i, budget));
-            }
-            Node::Obj(fields) => {
-                *budget -= 2 + fields.len().saturating_sub(1) as isize;
-                for (k, v) in fields {
-                    *budget -= k.len() as isize + 3;
-                    len(v, budget);
-                }
-            }
-            Node::Str(s) => *budget -= s.len() as isize + 2,
-            other => *budget -= other.scalar_text().map_or(0, str::len) as isize,
-        }
-    }
     let mut budget = limit as isize;
-    len(v, &mut budget);
+    spend(v, &mut budget);
     budget >= 0
 }
