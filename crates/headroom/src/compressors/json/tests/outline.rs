@@ -1,7 +1,62 @@
-//! A reader for the lossless outline form, for tests only. Reading the output back into the
-//! JSON value it came from is what proves the form is lossless and unambiguous.
+//! A reader for the outline form, for tests only. Reading lossless output back into the JSON
+//! value it came from proves the form is lossless and unambiguous; reading lossy output back
+//! and [`check`]ing it against the source proves every kept item is verbatim at its stated
+//! index and every cut is counted exactly by its marker.
 
 use serde_json::{Map, Value};
+
+use crate::marker::Marker;
+
+/// Keys of the object a cut array reads back as: `{CUT: n, KEPT: [[index, item], ...]}`.
+const CUT: &str = "\u{0}cut";
+const KEPT: &str = "\u{0}kept";
+
+/// Does `got` (read back from lossy output) agree with `src`: same values where shown, cut
+/// arrays' kept items equal to the source items at their indices, markers only where
+/// something was dropped?
+pub(super) fn check(src: &Value, got: &Value, path: &str) -> Result<(), String> {
+    let fail = || Err(format!("at {path}: source {src} vs output {got}"));
+    match (src, got) {
+        (_, Value::String(g)) if is_marker(g) => Ok(()),
+        (Value::String(s), Value::String(g)) if g.contains("[headroom: ") => {
+            let lines: Vec<&str> = s.split('\n').collect();
+            match g.split('\n').all(|l| is_marker(l) || lines.contains(&l)) {
+                true => Ok(()),
+                false => fail(),
+            }
+        }
+        (Value::Array(items), Value::Object(cut)) if cut.contains_key(CUT) => {
+            if cut.get(CUT) != Some(&Value::from(items.len())) {
+                return fail();
+            }
+            for pair in cut.get(KEPT).and_then(Value::as_array).into_iter().flatten() {
+                let i = pair.get(0).and_then(Value::as_u64).ok_or("bad index")? as usize;
+                let item = items.get(i).ok_or_else(|| format!("at {path}: index {i} out of range"))?;
+                check(item, pair.get(1).ok_or("no item")?, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().try_for_each(|(i, (x, y))| check(x, y, &format!("{path}[{i}]")))
+        }
+        (Value::Object(a), Value::Object(b)) if a.len() == b.len() => a
+            .iter()
+            .try_for_each(|(k, x)| b.get(k).map_or_else(|| fail(), |y| check(x, y, &format!("{path}.{k}")))),
+        _ if src == got => Ok(()),
+        _ => fail(),
+    }
+}
+
+fn is_marker(s: &str) -> bool {
+    Marker::find_all(s).first().is_some_and(|m| m.range == (0..s.len()))
+}
+
+/// An array header: `[N items]`, `[N items, K shown]`, then maybe ` columns`.
+struct Header<'t> {
+    n: usize,
+    shown: Option<usize>,
+    cols: Option<&'t str>,
+}
 
 struct Reader<'t> {
     /// (indent level, text after the indentation) per line.
@@ -38,17 +93,29 @@ pub(super) fn decode(text: &str) -> Result<Value, String> {
     }
 }
 
-/// `[N items]` or `[N items] columns`: (N, columns).
-fn header(s: &str) -> Option<(usize, Option<&str>)> {
-    let rest = s.strip_prefix('[')?;
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let n = rest.get(..digits)?.parse().ok()?;
-    let rest = rest.get(digits..)?;
-    let rest = rest.strip_prefix(" items]").or_else(|| rest.strip_prefix(" item]"))?;
-    Some((n, rest.strip_prefix(' ')))
+fn number_prefix(s: &str) -> Option<(usize, &str)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    Some((s.get(..digits)?.parse().ok()?, s.get(digits..)?))
+}
+
+fn header(s: &str) -> Option<Header<'_>> {
+    let (n, rest) = number_prefix(s.strip_prefix('[')?)?;
+    let rest = rest.strip_prefix(" items").or_else(|| rest.strip_prefix(" item"))?;
+    let (shown, rest) = match rest.strip_prefix(", ") {
+        Some(r) => {
+            let (k, r) = number_prefix(r)?;
+            (Some(k), r.strip_prefix(" shown")?)
+        }
+        None => (None, rest),
+    };
+    let rest = rest.strip_prefix(']')?;
+    Some(Header { n, shown, cols: rest.strip_prefix(' ') })
 }
 
 fn scalar(s: &str) -> Result<Value, String> {
+    if is_marker(s) {
+        return Ok(Value::String(s.to_owned()));
+    }
     if s.starts_with(['"', '[', '{']) || matches!(s, "true" | "false" | "null") || s.parse::<f64>().is_ok() {
         return serde_json::from_str(s).map_err(|e| format!("{s:?}: {e}"));
     }
@@ -142,23 +209,49 @@ impl<'t> Reader<'t> {
             if let Some(h) = header(rest) {
                 return Ok((k, self.array(level + 1, h)?));
             }
+            if is_marker(rest) {
+                return Ok((k, Value::String(rest.to_owned())));
+            }
         }
         Ok((k, scalar(rest)?))
     }
 
     /// An array whose rows sit at `level`, after its header.
-    fn array(&mut self, level: usize, (n, cols): (usize, Option<&str>)) -> Result<Value, String> {
-        let items = match cols {
-            Some(cols) => self.table(level, cols)?,
-            None => self.list(level)?,
+    fn array(&mut self, level: usize, h: Header<'_>) -> Result<Value, String> {
+        let cut = h.shown.is_some();
+        let items = match h.cols {
+            Some(cols) => self.table(level, cols, cut)?,
+            None => self.list(level, cut)?,
         };
-        if items.len() != n {
-            return Err(format!("header says {n} items, read {}", items.len()));
+        let Some(k) = h.shown else {
+            if items.len() != h.n {
+                return Err(format!("header says {} items, read {}", h.n, items.len()));
+            }
+            return Ok(Value::Array(items.into_iter().map(|(_, v)| v).collect()));
+        };
+        if items.len() != k {
+            return Err(format!("header says {k} shown, read {}", items.len()));
         }
-        Ok(Value::Array(items))
+        if k < h.n {
+            let (l, line) = self.peek().ok_or("missing marker")?;
+            let m = Marker::find_all(line);
+            let ok = l == level
+                && m.len() == 1
+                && m.first().is_some_and(|m| m.unit == "items" && m.count == h.n - k);
+            if !ok {
+                return Err(format!("want a marker for {} items, got {line:?}", h.n - k));
+            }
+            self.pos += 1;
+        }
+        let kept: Vec<Value> = items.into_iter().map(|(i, v)| Value::Array(vec![i.into(), v])).collect();
+        let mut obj = Map::new();
+        obj.insert(CUT.into(), h.n.into());
+        obj.insert(KEPT.into(), Value::Array(kept));
+        Ok(Value::Object(obj))
     }
 
-    fn table(&mut self, level: usize, cols: &str) -> Result<Vec<Value>, String> {
+    fn table(&mut self, level: usize, cols: &str, cut: bool) -> Result<Vec<(usize, Value)>, String> {
+        let cols = if cut { cols.strip_prefix("#,").ok_or("cut table without # column")? } else { cols };
         let paths: Vec<Vec<String>> = cells(cols)
             .into_iter()
             .map(|c| {
@@ -181,10 +274,17 @@ impl<'t> Reader<'t> {
         }
         let mut rows = Vec::new();
         while let Some((l, line)) = self.peek() {
-            if l != level {
+            if l != level || line.starts_with("[headroom: ") {
                 break;
             }
             self.pos += 1;
+            let (idx, line) = match cut {
+                true => {
+                    let (i, rest) = number_prefix(line).ok_or("row without index")?;
+                    (i, rest.strip_prefix(',').ok_or("row without index")?)
+                }
+                false => (rows.len(), line),
+            };
             let cells = cells(line);
             if cells.len() != paths.len() {
                 return Err(format!("{} cells for {} columns: {line:?}", cells.len(), paths.len()));
@@ -199,36 +299,47 @@ impl<'t> Reader<'t> {
                 let path: Vec<String> = path.split('.').map(str::to_owned).collect();
                 insert(&mut obj, &path, v.clone())?;
             }
-            rows.push(Value::Object(obj));
+            rows.push((idx, Value::Object(obj)));
         }
         Ok(rows)
     }
 
-    fn list(&mut self, level: usize) -> Result<Vec<Value>, String> {
+    fn list(&mut self, level: usize, cut: bool) -> Result<Vec<(usize, Value)>, String> {
         let mut items = Vec::new();
         while let Some((l, line)) = self.peek() {
             if l != level || !line.starts_with('-') {
                 break;
             }
             self.pos += 1;
-            let rest = &line[1..];
+            let mut rest = &line[1..];
+            let mut idx = items.len();
+            if cut {
+                let (i, r) =
+                    number_prefix(rest.strip_prefix(" #").ok_or("item without index")?).ok_or("bad index")?;
+                (idx, rest) = (i, r);
+            }
             if rest.is_empty() {
-                let (_, inner) = self.peek().ok_or("missing nested array")?;
-                let h = header(inner).ok_or_else(|| format!("not a header: {inner:?}"))?;
-                self.pos += 1;
-                items.push(self.array(level + 1, h)?);
+                let (_, next) = self.peek().ok_or("missing item body")?;
+                let v = match header(next) {
+                    Some(h) => {
+                        self.pos += 1;
+                        self.array(level + 1, h)?
+                    }
+                    None => Value::Object(self.fields(level + 1)?),
+                };
+                items.push((idx, v));
                 continue;
             }
             let rest = rest.strip_prefix(' ').ok_or_else(|| format!("bad item {line:?}"))?;
             let is_field = key(rest).is_ok_and(|(_, after)| after == ":" || after.starts_with(": "));
-            if is_field && serde_json::from_str::<Value>(rest).is_err() {
+            if !cut && is_field && serde_json::from_str::<Value>(rest).is_err() {
                 let (k, v) = self.field(level + 1, rest)?;
                 let mut obj = Map::new();
                 obj.insert(k, v);
                 obj.extend(self.fields(level + 1)?);
-                items.push(Value::Object(obj));
+                items.push((idx, Value::Object(obj)));
             } else {
-                items.push(scalar(rest)?);
+                items.push((idx, scalar(rest)?));
             }
         }
         Ok(items)
