@@ -98,15 +98,6 @@ fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
     };
     let budget = ((total as f64 * keep) as usize).max(rows_floor).max(MIN_BUDGET);
     let scores = priorities(items, cx, max_rows);
-    #[cfg(test)]
-    if std::env::var("JSON_DEBUG").is_ok() {
-        eprintln!("n={n} total={total} budget={budget} max_rows={max_rows}");
-        for (i, (p, why)) in scores.p.iter().zip(&scores.why).enumerate() {
-            if *p > 0.0 {
-                eprintln!("  {i}: {p:.0} {why} cost {}", costs[i]);
-            }
-        }
-    }
     let prio = scores.p;
 
     let mut order: Vec<usize> = (0..n).filter(|&i| prio.get(i).is_some_and(|p| *p > 0.0)).collect();

@@ -241,6 +241,39 @@ fn long_log_strings_keep_their_telling_lines() {
     assert!(lossless(&text).contains(&log[200]));
 }
 
+/// The rules fire for the reasons they claim, on the real cars table.
+#[test]
+fn priorities_name_their_reasons() {
+    let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
+    let text = &tool_outputs(&case)[0];
+    let root = super::parse::parse(text).unwrap();
+    let super::parse::Node::Arr(items) = &root else { panic!("cars is an array") };
+    let query = Query::new(&case.question);
+    let counter = TokenCounter::for_model("gpt-4o");
+    let signals = Signals::new();
+    let cx = Context {
+        kind: ContentKind::Json,
+        query: &query,
+        mode: Mode::Lossy,
+        counter: &counter,
+        signals: &signals,
+        hash: ContentHash::of(text),
+        target_ratio: None,
+    };
+    let scores = super::priority::priorities(items, &cx, 40);
+    let name = |i: usize| items[i].get("Name").and_then(|n| n.scalar_text()).unwrap();
+    let why = |wanted: &str| -> Vec<&str> {
+        (0..items.len()).filter(|&i| scores.why[i] == wanted).map(name).collect()
+    };
+    // Highest horsepower, best and worst MPG (the question names both columns).
+    for car in ["pontiac grand prix", "mazda glc", "hi 1200d"] {
+        assert!(why("extreme").contains(&car), "{car}: {:?}", why("extreme"));
+    }
+    // The first car with no MPG at all.
+    assert_eq!(why("null").first(), Some(&"citroen ds-21 pallas"));
+    assert!(scores.p.iter().filter(|p| **p >= super::priority::FORCED).count() <= 15);
+}
+
 /// Forty CI runs, one failed: the failure, the run the question names, and both ends stay.
 #[test]
 fn failures_and_named_items_survive_the_cut() {
