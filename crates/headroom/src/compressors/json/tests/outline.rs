@@ -41,7 +41,7 @@ pub(super) fn check(src: &Value, got: &Value, path: &str) -> Result<(), String> 
         }
         (Value::Object(a), Value::Object(b)) if a.len() == b.len() => a
             .iter()
-            .try_for_each(|(k, x)| b.get(k).map_or_else(|| fail(), |y| check(x, y, &format!("{path}.{k}")))),
+            .try_for_each(|(k, x)| b.get(k).map_or_else(fail, |y| check(x, y, &format!("{path}.{k}")))),
         _ if src == got => Ok(()),
         _ => fail(),
     }
