@@ -20,6 +20,19 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
+/// A crude suffix-stripping stem of a lowercased word, so inflections of a question word still
+/// match: `licensing`, `licensed`, `license` → `licens`; `moved`, `moves` → `mov`.
+pub(crate) fn stem(word: &str) -> &str {
+    for suffix in ["ing", "ed", "es", "s", "e"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.chars().count() >= 3 && !(suffix == "s" && base.ends_with('s')) {
+                return base;
+            }
+        }
+    }
+    word
+}
+
 /// The relevance query, preprocessed once per block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Query {
@@ -118,9 +131,13 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     tf.iter()
         .zip(&lens)
         .map(|(counts, len)| {
-            counts
+            // Summed in query order, not map order: float sums depend on order, and scores
+            // must be the same bytes-for-bytes in every process.
+            query
+                .terms
                 .iter()
-                .map(|(term, &f)| {
+                .filter_map(|term| counts.get(term).map(|&f| (term, f)))
+                .map(|(term, f)| {
                     let dfi = f64::from(df.get(term).copied().unwrap_or(0));
                     let idf = ((n as f64 - dfi + 0.5) / (dfi + 0.5) + 1.0).ln();
                     let f = f64::from(f);
@@ -146,6 +163,17 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    fn stems_join_inflections() {
+        for (a, b) in
+            [("licensing", "license"), ("licensed", "license"), ("moved", "move"), ("forks", "fork")]
+        {
+            assert_eq!(stem(a), stem(b), "{a} vs {b}");
+        }
+        assert_eq!(stem("process"), "process");
+        assert_eq!(stem("yes"), "yes");
     }
 
     #[test]

@@ -84,6 +84,32 @@ pub(crate) const SUMMARY_WORDS: &[&str] = &[
     "done",
 ];
 
+/// Field names that rank items (bigger is better unless listed in [`RANK_FIELDS`]); matched
+/// case-insensitively against the last segment of a JSON key path.
+pub(crate) const SCORE_FIELDS: &[&str] = &[
+    "score",
+    "stars",
+    "stargazers_count",
+    "stargazers",
+    "downloads",
+    "downloads_count",
+    "download_count",
+    "forks",
+    "forks_count",
+    "watchers_count",
+    "rank",
+    "ranking",
+    "relevance",
+    "rating",
+    "votes",
+    "likes",
+    "popularity",
+    "priority",
+];
+
+/// Score fields where the smallest value is the best.
+pub(crate) const RANK_FIELDS: &[&str] = &["rank", "ranking", "priority"];
+
 /// How alarming a piece of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Severity {
@@ -168,6 +194,12 @@ impl Signals {
         } else {
             Severity::None
         }
+    }
+
+    /// Is `name` (a JSON key) a field that ranks items? `Some(true)` when smaller is better.
+    pub(crate) fn score_field(&self, name: &str) -> Option<bool> {
+        let lower = name.to_ascii_lowercase();
+        SCORE_FIELDS.contains(&lower.as_str()).then(|| RANK_FIELDS.contains(&lower.as_str()))
     }
 
     /// Is `line` a stack-trace frame or trace header (Python, Java, Go, Rust, JS)?

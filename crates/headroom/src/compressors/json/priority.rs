@@ -1,0 +1,514 @@
+//! Why an item is worth keeping: each rule raises an item's priority.
+//!
+//! An item names an identifier from the question, carries an error in its values, is an
+//! anomaly (a rare value, a null where the column is usually filled, a numeric extreme), ranks
+//! first by a score-like field, matches the question's words (stemmed BM25), or sits at either
+//! end. Rules that single out a few items force them (priority >= [`FORCED`]); rules that match
+//! many only rank.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::parse::{decode, Node};
+use crate::compressors::Context;
+use crate::relevance::{bm25, stem, words, Query};
+
+/// Priority at or above which an item is kept regardless of budget.
+pub(super) const FORCED: f64 = 1000.0;
+/// Short strings are categorical candidates; longer ones are free text.
+const CATEGORY_MAX_LEN: usize = 60;
+/// Strings up to this long are checked for error words whole; longer ones (free text, where
+/// "can't" or "error" is conversation, not a report) only by a short first line.
+const ERROR_TEXT_MAX: usize = 300;
+const ERROR_LINE_MAX: usize = 120;
+/// Anomaly rules (rare values, unusual nulls) need this many items to mean anything.
+const MIN_ITEMS_FOR_ANOMALIES: usize = 10;
+
+/// Each item's priority and the rule that set it (the reason is for debugging and tests).
+pub(super) struct Scores {
+    pub p: Vec<f64>,
+    pub why: Vec<&'static str>,
+}
+
+impl Scores {
+    fn bump(&mut self, i: usize, v: f64, why: &'static str) {
+        if let (Some(x), Some(w)) = (self.p.get_mut(i), self.why.get_mut(i)) {
+            if v > *x {
+                *x = v;
+                *w = why;
+            }
+        }
+    }
+}
+
+/// What one item offers to the rules.
+struct Item<'a, 'n> {
+    /// Decoded scalar text, for identifier matching.
+    text: String,
+    /// Distinct stemmed words of the values, URLs left out (their path words, `/forks`,
+    /// `/issues`, say nothing about the item). Distinct, so an item is ranked by which of the
+    /// question's words it has, not by how often a name repeats across its fields.
+    words: String,
+    seen: HashSet<String>,
+    /// Scalars reached through objects only, by dotted path.
+    leaves: Vec<(String, &'n Node<'a>)>,
+    /// Any string value carrying an error word.
+    error: bool,
+}
+
+fn item<'a, 'n>(node: &'n Node<'a>, cx: &Context<'_>) -> Item<'a, 'n> {
+    let mut it = Item {
+        text: String::new(),
+        words: String::new(),
+        seen: HashSet::new(),
+        leaves: Vec::new(),
+        error: false,
+    };
+    walk(node, &mut String::new(), true, cx, &mut it);
+    it
+}
+
+fn walk<'a, 'n>(node: &'n Node<'a>, path: &mut String, leaf: bool, cx: &Context<'_>, it: &mut Item<'a, 'n>) {
+    match node {
+        Node::Obj(fields) => {
+            for (k, v) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                walk(v, path, leaf, cx, it);
+                path.truncate(len);
+            }
+        }
+        Node::Arr(items) => items.iter().for_each(|v| walk(v, path, false, cx, it)),
+        scalar => {
+            if leaf {
+                it.leaves.push((path.clone(), scalar));
+            }
+            if let Node::Str(raw) = scalar {
+                let s = decode(raw);
+                // URLs name things; an "error" inside one is not a reported error.
+                let checked = if s.len() <= ERROR_TEXT_MAX {
+                    Some(&*s)
+                } else {
+                    s.lines().next().filter(|l| l.len() <= ERROR_LINE_MAX)
+                };
+                if !it.error && !s.contains("://") && checked.is_some_and(|t| cx.signals.is_error(t)) {
+                    it.error = true;
+                }
+                it.text.push_str(&s);
+                if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ') {
+                    for w in words(&s) {
+                        let w = stem(&w);
+                        if !it.seen.contains(w) {
+                            it.words.push_str(w);
+                            it.words.push(' ');
+                            it.seen.insert(w.to_owned());
+                        }
+                    }
+                }
+            } else {
+                let t = scalar.scalar_text().unwrap_or_default();
+                it.text.push_str(t);
+                it.words.push_str(t);
+                it.words.push(' ');
+            }
+            it.text.push('\n');
+        }
+    }
+}
+
+/// Words of a key path: segments split on punctuation and camelCase, lowercased.
+fn key_words(path: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in path.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// Does `id` occur in `text` with no letter or digit glued to either side?
+fn contains_bounded(text: &str, id: &str) -> bool {
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(id).any(|(at, m)| {
+        let before = text.get(..at).and_then(|s| s.chars().next_back());
+        let after = text.get(at + m.len()..).and_then(|s| s.chars().next());
+        !glued(before) && !glued(after)
+    })
+}
+
+fn numeric(node: &Node<'_>) -> Option<f64> {
+    match node {
+        Node::Num(raw) => raw.parse().ok().filter(|v: &f64| v.is_finite()),
+        _ => None,
+    }
+}
+
+/// Priority of every item (see the module doc).
+pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) -> Scores {
+    let n = items.len();
+    let mut sc = Scores { p: vec![0.0; n], why: vec![""; n] };
+    // A rule matching more items than this does not single anything out; it only ranks.
+    let cap = (max_rows / 3).max(2);
+    let rows: Vec<Item<'_, '_>> = items.iter().map(|i| item(i, cx)).collect();
+
+    // An even sample fills whatever budget the rules leave, so the reader sees the spread.
+    let stride = (n / max_rows).max(1);
+    for i in (0..n).step_by(stride) {
+        sc.bump(i, 10.0, "sample");
+    }
+    for i in 0..n {
+        sc.bump(i, 1.0, "filler");
+    }
+    for (i, v) in [(0, 350.0), (n - 1, 250.0), (1, 120.0), (2, 100.0), (n - 2, 90.0)] {
+        sc.bump(i, v, "edge");
+    }
+
+    // Identifiers from the question: exact cells first, then bounded mentions anywhere.
+    for id in &cx.query.identifiers {
+        let exact: Vec<usize> = (0..n)
+            .filter(|&i| {
+                rows[i].leaves.iter().any(|(_, v)| v.scalar_text().map(decode).as_deref() == Some(id))
+            })
+            .collect();
+        let mentions: Vec<usize> = (0..n).filter(|&i| contains_bounded(&rows[i].text, id)).collect();
+        let hit = if !exact.is_empty() && exact.len() <= cap { exact } else { mentions };
+        let force = !hit.is_empty() && hit.len() <= cap;
+        for &i in &hit {
+            if force {
+                sc.bump(i, FORCED + 200.0, "identifier");
+                sc.bump(i.saturating_sub(1), 400.0, "next to identifier");
+                sc.bump(i + 1, 400.0, "next to identifier");
+            } else if hit.len() <= n / 2 {
+                sc.bump(i, 450.0, "identifier (common)");
+            }
+        }
+    }
+
+    // Errors in values.
+    let errors: Vec<usize> = (0..n).filter(|&i| rows[i].error).collect();
+    let force_errors = errors.len() <= cap.max(n / 10);
+    for &i in &errors {
+        sc.bump(i, if force_errors { FORCED + 100.0 } else { 300.0 }, "error");
+    }
+
+    columns(&rows, cx, cap, &mut sc);
+
+    words_of_question(&rows, cx, cap, &mut sc);
+    sc
+}
+
+/// Items whose words match the question's (stemmed BM25). Only scores clearly above the
+/// typical item count: when every item mentions the term, it singles none out.
+fn words_of_question(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let n = rows.len();
+    let mut terms: Vec<String> = Vec::new();
+    for t in &cx.query.terms {
+        let t = stem(t);
+        if !terms.iter().any(|x| x == t) {
+            terms.push(t.to_owned());
+        }
+    }
+    if terms.is_empty() {
+        return;
+    }
+    let query = Query { terms, identifiers: Vec::new() };
+    let docs: Vec<&str> = rows.iter().map(|r| r.words.as_str()).collect();
+    let scores = bm25(&query, &docs);
+    let mut sorted = scores.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(n / 2).copied().unwrap_or(0.0);
+    let max = sorted.last().copied().unwrap_or(0.0);
+    if max <= 0.0 {
+        return;
+    }
+    let lift = |s: f64| (s - median) / max;
+    let mut strong = Vec::new();
+    for (i, &s) in scores.iter().enumerate() {
+        if s > 0.0 && lift(s) >= 0.15 {
+            sc.bump(i, 500.0 + 400.0 * lift(s), "words");
+            if lift(s) >= 0.5 * lift(max) {
+                strong.push(i);
+            }
+        }
+    }
+    if strong.len() <= cap {
+        for &i in &strong {
+            sc.bump(i, FORCED, "words (strong)");
+            sc.bump(i.saturating_sub(1), 400.0, "next to match");
+            sc.bump(i + 1, 400.0, "next to match");
+        }
+    }
+}
+
+/// One column's cells across the items (`None` = key absent).
+struct Column<'c, 'a, 'n> {
+    path: &'c str,
+    values: &'c [Option<&'n Node<'a>>],
+    /// Does the question name this column?
+    relevant: bool,
+}
+
+/// Column rules: numeric extremes and score fields, nulls where a column is usually filled,
+/// rare categorical values, and cells equal to a word of the question.
+fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let n = rows.len();
+    // Only columns most items have: the rules are about what is usual, and this bounds memory
+    // on arrays whose items each bring their own keys.
+    let mut presence: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        for (path, _) in &r.leaves {
+            *presence.entry(path.as_str()).or_default() += 1;
+        }
+    }
+    let mut cols: BTreeMap<&str, Vec<Option<&Node<'_>>>> =
+        presence.into_iter().filter(|&(_, k)| k * 2 >= n).map(|(p, _)| (p, vec![None; n])).collect();
+    for (i, r) in rows.iter().enumerate() {
+        for (path, v) in &r.leaves {
+            if let Some(slot) = cols.get_mut(path.as_str()).and_then(|col| col.get_mut(i)) {
+                *slot = Some(*v);
+            }
+        }
+    }
+    // Words that are only pieces of an identifier (`type` in `--fix-type`) do not name columns.
+    let ids: Vec<String> = cx.query.identifiers.iter().map(|id| id.to_lowercase()).collect();
+    let terms: Vec<&str> = cx
+        .query
+        .terms
+        .iter()
+        .filter(|t| !ids.iter().any(|id| id.contains(t.as_str())))
+        .map(|t| stem(t))
+        .collect();
+    let columns: Vec<Column<'_, '_, '_>> = cols
+        .iter()
+        .map(|(path, values)| {
+            // The leaf key names the column: in `author.id`, the question saying "author" is
+            // about the author, not about its id.
+            let leaf = path.rsplit('.').next().unwrap_or(path);
+            Column {
+                path,
+                values,
+                relevant: key_words(leaf).iter().any(|w| terms.contains(&stem(w)))
+                    || cx.query.identifiers.iter().any(|id| id == leaf),
+            }
+        })
+        .collect();
+    // When the question names a score field, the others are only context.
+    let score_named = columns.iter().any(|c| c.relevant && score_field(c, cx).is_some());
+    for col in &columns {
+        numbers(col, cx, score_named, sc);
+        if n >= MIN_ITEMS_FOR_ANOMALIES {
+            gaps(col, sc);
+        }
+        categories(col, cx, cap, sc);
+    }
+}
+
+fn score_field(col: &Column<'_, '_, '_>, cx: &Context<'_>) -> Option<bool> {
+    cx.signals.score_field(col.path.rsplit('.').next().unwrap_or(col.path))
+}
+
+/// Identifiers are numbers without magnitude: their extremes mean nothing.
+fn id_like(path: &str) -> bool {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    key_words(leaf).last().is_some_and(|w| w == "id" || w == "ids")
+}
+
+fn filled(col: &Column<'_, '_, '_>) -> usize {
+    col.values.iter().filter(|v| !matches!(v, None | Some(Node::Null))).count()
+}
+
+/// Numeric columns: the best items by a score field; extremes; z-score outliers.
+fn numbers(col: &Column<'_, '_, '_>, cx: &Context<'_>, score_named: bool, sc: &mut Scores) {
+    let nums: Vec<(usize, f64)> =
+        col.values.iter().enumerate().filter_map(|(i, v)| v.and_then(numeric).map(|v| (i, v))).collect();
+    let mut distinct: Vec<f64> = nums.iter().map(|x| x.1).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    if distinct.len() < 3 || nums.len() * 5 < filled(col) * 4 || id_like(col.path) {
+        return;
+    }
+    let mut by_value = nums.clone();
+    // Stable sort: ties keep document order, so the first of equal extremes wins.
+    by_value.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let (hi, lo) = (by_value.first().map(|x| x.0), by_value.last().map(|x| x.0));
+    if let Some(smaller_better) = score_field(col, cx) {
+        let best: Vec<usize> = if smaller_better {
+            by_value.iter().rev().take(3).map(|x| x.0).collect()
+        } else {
+            by_value.iter().take(3).map(|x| x.0).collect()
+        };
+        let (lead, rest) = if col.relevant || !score_named { (FORCED, 600.0) } else { (400.0, 300.0) };
+        for (rank, &i) in best.iter().enumerate() {
+            sc.bump(i, if rank == 0 { lead } else { rest - rank as f64 }, "top score");
+        }
+        for i in [hi, lo].into_iter().flatten() {
+            sc.bump(i, 150.0, "extreme");
+        }
+        return;
+    }
+    for i in [hi, lo].into_iter().flatten() {
+        sc.bump(i, if col.relevant { FORCED } else { 150.0 }, "extreme");
+    }
+    let mean = nums.iter().map(|x| x.1).sum::<f64>() / nums.len() as f64;
+    let sd = (nums.iter().map(|x| (x.1 - mean).powi(2)).sum::<f64>() / nums.len() as f64).sqrt();
+    if sd > 0.0 {
+        let mut outliers: Vec<(usize, f64)> =
+            nums.iter().map(|&(i, v)| (i, ((v - mean) / sd).abs())).filter(|x| x.1 > 3.0).collect();
+        outliers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        outliers.iter().take(3).for_each(|&(i, _)| sc.bump(i, 130.0, "outlier"));
+    }
+    change_point(&nums, sc);
+}
+
+/// The biggest step between neighbouring values, when it dwarfs the usual step: where a
+/// series changes level (latency jumps, a counter resets), keep both sides.
+fn change_point(nums: &[(usize, f64)], sc: &mut Scores) {
+    if nums.len() < MIN_ITEMS_FOR_ANOMALIES {
+        return;
+    }
+    let steps: Vec<(usize, usize, f64)> =
+        nums.windows(2).map(|w| (w[0].0, w[1].0, (w[1].1 - w[0].1).abs())).collect();
+    let mut sizes: Vec<f64> = steps.iter().map(|s| s.2).collect();
+    sizes.sort_by(f64::total_cmp);
+    let usual = sizes.get(sizes.len() / 2).copied().unwrap_or(0.0);
+    // First of the largest steps, for determinism on ties.
+    let biggest = steps.iter().fold(None::<&(usize, usize, f64)>, |best, s| match best {
+        Some(b) if b.2 >= s.2 => Some(b),
+        _ => Some(s),
+    });
+    if let Some(&(before, after, size)) = biggest {
+        if usual > 0.0 && size >= 8.0 * usual {
+            sc.bump(after, 140.0, "change point");
+            sc.bump(before, 120.0, "change point");
+        }
+    }
+}
+
+/// Nulls (or absence) where the column is usually filled: the first, second and last such item.
+fn gaps(col: &Column<'_, '_, '_>, sc: &mut Scores) {
+    let n = col.values.len();
+    let filled = filled(col);
+    if filled * 5 < n * 4 || filled == n {
+        return;
+    }
+    let gaps: Vec<usize> = (0..n).filter(|&i| matches!(col.values[i], None | Some(Node::Null))).collect();
+    for (k, &i) in gaps.iter().enumerate() {
+        let (first, edge) = (k == 0, k == 1 || k + 1 == gaps.len());
+        let v = match (col.relevant, first, edge) {
+            (true, true, _) => FORCED,
+            (true, false, true) => 400.0,
+            (false, true, _) => 200.0,
+            (false, false, true) => 100.0,
+            _ => continue,
+        };
+        sc.bump(i, v, "null");
+    }
+}
+
+/// Categorical columns: rare values are anomalies; values the question names are answers.
+fn categories(col: &Column<'_, '_, '_>, cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let n = col.values.len();
+    let text_of = |v: Option<&Node<'_>>| -> Option<String> {
+        match v {
+            None | Some(Node::Null) => Some("null".to_owned()),
+            Some(Node::Str(raw)) if raw.len() <= CATEGORY_MAX_LEN => Some(decode(raw).into_owned()),
+            Some(Node::Bool(b)) => Some(b.to_string()),
+            Some(Node::Num(raw)) => Some((*raw).to_owned()),
+            _ => None,
+        }
+    };
+    let cats: Vec<Option<String>> = col.values.iter().map(|v| text_of(*v)).collect();
+    if !cats.iter().all(Option::is_some) {
+        return;
+    }
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in cats.iter().flatten() {
+        *counts.entry(c.as_str()).or_default() += 1;
+    }
+    let dominant = counts.values().copied().max().unwrap_or(0);
+    let dominant_value = counts.iter().max_by_key(|(_, &k)| k).map(|(v, _)| *v);
+    if n >= MIN_ITEMS_FOR_ANOMALIES
+        && counts.len() >= 2
+        && counts.len() <= (n / 5).max(3)
+        && dominant * 5 >= n * 3
+    {
+        // In a column the question names, every item off the usual value is an answer (when
+        // there are few); elsewhere only values seen about once are anomalies.
+        let minority: Vec<usize> = (0..n).filter(|&i| cats[i].as_deref() != dominant_value).collect();
+        let rare_max = (n / 50).max(1);
+        for &i in &minority {
+            let Some(c) = cats[i].as_deref() else { continue };
+            let count = counts.get(c).copied().unwrap_or(0);
+            let alarming = cx.signals.is_error(c);
+            if (col.relevant && minority.len() <= cap) || (alarming && count <= cap) {
+                sc.bump(i, FORCED, "off-usual value");
+            } else if count <= rare_max {
+                sc.bump(i, 250.0, "rare value");
+            }
+        }
+    }
+    let named: Vec<usize> = (0..n)
+        .filter(|&i| {
+            cats[i].as_deref().is_some_and(|c| {
+                c != "null"
+                    && cx
+                        .query
+                        .terms
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(c) || stem(t) == stem(&c.to_lowercase()))
+            })
+        })
+        .collect();
+    if !named.is_empty() && named.len() <= cap {
+        named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_words_split_case_and_punctuation() {
+        assert_eq!(key_words("Miles_per_Gallon"), ["miles", "per", "gallon"]);
+        assert_eq!(key_words("owner.stargazersCount"), ["owner", "stargazers", "count"]);
+    }
+
+    #[test]
+    fn change_point_marks_both_sides_of_a_level_shift() {
+        let series: Vec<(usize, f64)> = (0..20)
+            .map(|i| (i, if i < 12 { 20.0 + (i % 3) as f64 } else { 900.0 + (i % 2) as f64 }))
+            .collect();
+        let mut sc = Scores { p: vec![0.0; 20], why: vec![""; 20] };
+        change_point(&series, &mut sc);
+        assert_eq!((sc.why[11], sc.why[12]), ("change point", "change point"));
+        assert_eq!(sc.p.iter().filter(|p| **p > 0.0).count(), 2);
+        let mut flat = Scores { p: vec![0.0; 20], why: vec![""; 20] };
+        change_point(&(0..20).map(|i| (i, (i % 5) as f64)).collect::<Vec<_>>(), &mut flat);
+        assert!(flat.p.iter().all(|p| *p == 0.0));
+    }
+
+    #[test]
+    fn bounded_mentions() {
+        assert!(contains_bounded("Publish version 0.7", "0.7"));
+        assert!(!contains_bounded("version 10.7", "0.7"));
+        assert!(contains_bounded("Add --fix-type option", "--fix-type"));
+    }
+}

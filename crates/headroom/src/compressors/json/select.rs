@@ -1,0 +1,127 @@
+//! Lossy row selection: which items of a large array stay visible, and the plan the renderer
+//! follows.
+//!
+//! Items ranked by [`priority`](super::priority) as clearly asked for are forced; the rest fill
+//! a token budget (a share of the array's tokens, or the caller's target ratio) and a row cap
+//! that grows sub-linearly with the array. Nested arrays inside kept items are cut the same
+//! way. The renderer writes kept items in their original order with their index, plus one
+//! marker naming the exact number omitted.
+
+use std::collections::HashMap;
+
+use super::parse::Node;
+use super::priority::{priorities, FORCED};
+use crate::compressors::Context;
+
+/// Arrays shorter than this are never cut.
+const MIN_ITEMS: usize = 3;
+/// Arrays costing fewer tokens than this (compact JSON) are never cut.
+const MIN_ARRAY_TOKENS: usize = 500;
+/// Share of an array's tokens kept when no target ratio is set.
+const DEFAULT_KEEP: f64 = 0.15;
+/// Token budget floor for the budgeted (non-forced) items of one array.
+const MIN_BUDGET: usize = 300;
+/// Items costing at most this many tokens are small: their arrays get budget for the row cap,
+/// up to [`ROWS_FLOOR_CAP`] tokens.
+const SMALL_ITEM_TOKENS: usize = 80;
+const ROWS_FLOOR_CAP: usize = 2000;
+/// Dropping fewer tokens than this is not worth a marker.
+const MIN_DROPPED_TOKENS: usize = 60;
+
+/// Which items of which arrays are kept. Arrays not listed are kept whole.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Keyed by the address of the array's items (the tree is immutable while a plan lives).
+    kept: HashMap<usize, Vec<usize>>,
+}
+
+impl Plan {
+    /// Kept indices (ascending) of `items`, if the array was cut.
+    pub(super) fn kept(&self, items: &[Node<'_>]) -> Option<&[usize]> {
+        if items.is_empty() {
+            return None;
+        }
+        self.kept.get(&(items.as_ptr() as usize)).map(Vec::as_slice)
+    }
+
+    /// Was anything cut?
+    pub(super) fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+}
+
+/// Plan the cuts for a whole document.
+pub(super) fn plan(root: &Node<'_>, cx: &Context<'_>) -> Plan {
+    let mut plan = Plan::default();
+    visit(root, cx, &mut plan);
+    plan
+}
+
+fn visit(node: &Node<'_>, cx: &Context<'_>, plan: &mut Plan) {
+    match node {
+        Node::Obj(fields) => fields.iter().for_each(|(_, v)| visit(v, cx, plan)),
+        Node::Arr(items) => match select(items, cx) {
+            Some(kept) => {
+                kept.iter().filter_map(|&i| items.get(i)).for_each(|v| visit(v, cx, plan));
+                plan.kept.insert(items.as_ptr() as usize, kept);
+            }
+            None => items.iter().for_each(|v| visit(v, cx, plan)),
+        },
+        _ => {}
+    }
+}
+
+/// The kept indices of `items`, or `None` to keep the array whole.
+fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
+    let n = items.len();
+    if n < MIN_ITEMS {
+        return None;
+    }
+    let costs: Vec<usize> = items.iter().map(|i| cx.counter.count(&i.compact())).collect();
+    let total: usize = costs.iter().sum();
+    if total < MIN_ARRAY_TOKENS {
+        return None;
+    }
+    let keep = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.01, 1.0));
+    let scale = keep / DEFAULT_KEEP;
+    let max_rows = ((8.0 + 1.6 * (n as f64).sqrt()) * scale).ceil() as usize;
+    let max_rows = max_rows.clamp(3, n);
+    // A share of the array's tokens; but where items are small (short log lines, flat
+    // records), enough for the row cap: a dozen cheap rows tell more than a bare handful.
+    let mut sorted = costs.clone();
+    sorted.sort_unstable();
+    let median = sorted.get(n / 2).copied().unwrap_or(0);
+    let rows_floor = if median <= SMALL_ITEM_TOKENS {
+        (max_rows * median).min((ROWS_FLOOR_CAP as f64 * scale) as usize)
+    } else {
+        0
+    };
+    let budget = ((total as f64 * keep) as usize).max(rows_floor).max(MIN_BUDGET);
+    let scores = priorities(items, cx, max_rows);
+    let prio = scores.p;
+
+    let mut order: Vec<usize> = (0..n).filter(|&i| prio.get(i).is_some_and(|p| *p > 0.0)).collect();
+    order.sort_by(|&a, &b| prio[b].total_cmp(&prio[a]).then(a.cmp(&b)));
+    let mut kept = Vec::new();
+    let (mut forced, mut spent) = (0usize, 0usize);
+    for i in order {
+        let cost = costs.get(i).copied().unwrap_or(0);
+        if prio[i] >= FORCED && forced < 3 * max_rows {
+            forced += 1;
+            spent += cost;
+            kept.push(i);
+        } else if kept.len() < max_rows && spent + cost <= budget {
+            spent += cost;
+            kept.push(i);
+        }
+    }
+    if kept.is_empty() {
+        kept.push(0);
+        spent = costs.first().copied().unwrap_or(0);
+    }
+    if kept.len() >= n || total - spent.min(total) < MIN_DROPPED_TOKENS {
+        return None;
+    }
+    kept.sort_unstable();
+    Some(kept)
+}
