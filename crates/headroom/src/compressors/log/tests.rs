@@ -1,0 +1,214 @@
+//! Unit tests on real log snippets, and the corpus test over every log case.
+
+use super::*;
+use crate::compressors::testing::run;
+use crate::compressors::Mode;
+use crate::detect::{detect, ContentKind};
+use crate::marker::{ContentHash, Marker};
+use crate::relevance::Query;
+use crate::signals::Signals;
+use crate::tokens::TokenCounter;
+
+fn compress(text: &str, question: &str) -> String {
+    run(&LogCompressor, ContentKind::Log, text, question).unwrap_or_else(|| text.to_owned())
+}
+
+/// Kept lines plus the counts of every marker add up to the input's line count, and every kept
+/// line is an input line, in order.
+fn assert_accounted(input: &str, output: &str) {
+    let lines: Vec<&str> = input.lines().collect();
+    let body = output.split("\nLine templates (").next().unwrap_or(output);
+    let mut at = 0usize;
+    for l in body.lines() {
+        if let Some(m) = Marker::find_all(l).first() {
+            at += m.count;
+            continue;
+        }
+        let found = lines.iter().skip(at).position(|x| *x == l);
+        let Some(off) = found else { panic!("kept line not in input order: {l:?}") };
+        assert_eq!(off, 0, "a line was dropped without a marker before {l:?}");
+        at += 1;
+    }
+    assert_eq!(at, lines.len(), "marker counts + kept lines != total lines");
+}
+
+/// The first `n` lines of a corpus case's first tool output (real logs; read, never copied).
+fn corpus_head(id: &str, n: usize) -> String {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    let case = cases.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("corpus case {id}"));
+    let text = tool_outputs(&case.messages).into_iter().next().unwrap_or_default();
+    text.lines().take(n).map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn apache_templates_collapse_with_exact_counts() {
+    let apache = corpus_head("s_log_apache_errors", 600);
+    let out = compress(&apache, "");
+    assert_accounted(&apache, &out);
+    let state6 = apache.lines().filter(|l| l.ends_with("in error state 6")).count();
+    let notice = apache.lines().filter(|l| l.contains("workerEnv.init() ok")).count();
+    assert!(out.contains(&format!("[x{notice}] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties")), "{out}");
+    // The state slot is numeric: the digest shows its range, the first state-10 line is kept.
+    assert!(state6 > 10);
+    assert!(out.contains("[error] mod_jk child workerEnv in error state <6..10>"), "{out}");
+    assert!(out.contains("[Sun Dec 04 06:46:34 2005] [error] mod_jk child workerEnv in error state 10"), "{out}");
+    // Rare error kinds stay verbatim.
+    assert!(out.contains("[Sun Dec 04 05:15:09 2005] [error] [client 222.166.160.184] Directory index forbidden by rule: /var/www/html/"));
+    assert!(out.len() * 3 < apache.len());
+}
+
+#[test]
+fn openssh_keeps_the_one_success_among_failures() {
+    let ssh = corpus_head("s_log_openssh_login", 1000);
+    let out = compress(&ssh, "Did any login succeed?");
+    assert_accounted(&ssh, &out);
+    assert!(out.contains("Dec 10 09:32:20 LabSZ sshd[24680]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2"));
+    assert!(out.contains("Disconnecting: Too many authentication failures for root [preauth]"));
+    assert!(out.len() * 2 < ssh.len());
+}
+
+#[test]
+fn python_traceback_kept_whole() {
+    let mut text = String::new();
+    for i in 0..60 {
+        text.push_str(&format!("2024-01-02 10:00:{:02} INFO worker: processed job {i} in {} ms\n", i % 60, 10 + i % 7));
+    }
+    text.push_str(
+        "2024-01-02 10:01:00 ERROR worker: job 61 crashed\nTraceback (most recent call last):\n  File \"/app/worker.py\", line 12, in run\n    result = handle(job)\n  File \"/app/handlers.py\", line 88, in handle\n    return table[job.kind]\nKeyError: 'resize'\n",
+    );
+    for i in 62..120 {
+        text.push_str(&format!("2024-01-02 10:02:{:02} INFO worker: processed job {i} in {} ms\n", i % 60, 10 + i % 7));
+    }
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    for l in text.lines().skip(60).take(7) {
+        assert!(out.contains(l), "missing trace line {l:?}\n{out}");
+    }
+    assert!(out.contains("[x118] INFO worker: processed job <0..119> in <10..16> ms"), "{out}");
+}
+
+#[test]
+fn lossless_leaves_logs_alone() {
+    let apache = corpus_head("s_log_apache_errors", 600);
+    let query = Query::new("");
+    let counter = TokenCounter::for_model("gpt-4o");
+    let signals = Signals::new();
+    let cx = Context {
+        kind: ContentKind::Log,
+        query: &query,
+        mode: Mode::Lossless,
+        counter: &counter,
+        signals: &signals,
+        hash: ContentHash::of(&apache),
+        target_ratio: None,
+    };
+    assert_eq!(LogCompressor.compress(&apache, &cx), Ok(None));
+}
+
+#[test]
+fn deterministic() {
+    let ssh = corpus_head("s_log_openssh_login", 1900);
+    assert_eq!(compress(&ssh, "which user"), compress(&ssh, "which user"));
+}
+
+/// The tool-output strings of a corpus case (OpenAI tool messages, Anthropic tool_result blocks).
+fn tool_outputs(messages: &serde_json::Value) -> Vec<String> {
+    fn text_of(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Array(parts) => {
+                Some(parts.iter().filter_map(|p| p.get("text").and_then(|t| t.as_str())).collect())
+            }
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    for m in messages.as_array().into_iter().flatten() {
+        if m.get("role").and_then(|r| r.as_str()) == Some("tool") {
+            out.extend(m.get("content").and_then(text_of));
+        }
+        for block in m.get("content").and_then(|c| c.as_array()).into_iter().flatten() {
+            if block.get("type").and_then(|t| t.as_str()) == Some("tool_result") {
+                out.extend(block.get("content").and_then(text_of));
+            }
+        }
+    }
+    out
+}
+
+struct CaseResult {
+    before: usize,
+    after: usize,
+    kept: usize,
+    recoverable: usize,
+    lost: Vec<String>,
+    kinds: Vec<String>,
+}
+
+fn run_case(case: &headroom_testkit::corpus::Case, counter: &TokenCounter) -> CaseResult {
+    let mut r = CaseResult { before: 0, after: 0, kept: 0, recoverable: 0, lost: Vec::new(), kinds: Vec::new() };
+    let mut outputs = Vec::new();
+    for text in tool_outputs(&case.messages) {
+        let before = counter.count(&text);
+        r.kinds.push(detect(&text).name());
+        let compressed = (detect(&text) == ContentKind::Log && before >= 250)
+            .then(|| run(&LogCompressor, ContentKind::Log, &text, &case.question))
+            .flatten()
+            .filter(|c| counter.count(c) < before);
+        let after = compressed.as_deref().map_or(before, |c| counter.count(c));
+        if let Ok(dir) = std::env::var("HEADROOM_LOG_DUMP") {
+            let i = outputs.len();
+            let _ = std::fs::write(format!("{dir}/{}_{i}.out", case.id), compressed.as_deref().unwrap_or(&text));
+        }
+        r.before += before;
+        r.after += after;
+        outputs.push((text, compressed));
+    }
+    for needle in &case.needles {
+        if outputs.iter().any(|(t, c)| c.as_deref().unwrap_or(t).contains(needle.as_str())) {
+            r.kept += 1;
+        } else if outputs.iter().any(|(t, c)| c.is_some() && t.contains(needle.as_str())) {
+            r.recoverable += 1;
+        } else {
+            r.lost.push(needle.clone());
+        }
+    }
+    r
+}
+
+#[test]
+fn corpus_log_cases_meet_targets() {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    let counter = TokenCounter::for_model("gpt-4o");
+    let (mut before, mut after, mut needles, mut kept) = (0, 0, 0, 0);
+    let mut seen = 0;
+    for case in cases.iter().filter(|c| c.kind == "log" || c.id == "s_multi_hdfs_incident") {
+        let r = run_case(case, &counter);
+        let saved = 1.0 - r.after as f64 / r.before.max(1) as f64;
+        eprintln!(
+            "{:34} {:>7} -> {:>6} tokens  {:5.1}% saved  needles {}/{} verbatim, {} recoverable, lost {:?} {:?}",
+            case.id,
+            r.before,
+            r.after,
+            saved * 100.0,
+            r.kept,
+            case.needles.len(),
+            r.recoverable,
+            r.lost,
+            r.kinds
+        );
+        assert!(r.lost.is_empty(), "{}: needles lost {:?}", case.id, r.lost);
+        if case.kind == "log" {
+            seen += 1;
+            before += r.before;
+            after += r.after;
+            needles += case.needles.len();
+            kept += r.kept;
+        }
+    }
+    let saved = 1.0 - after as f64 / before.max(1) as f64;
+    eprintln!("log cases: {before} -> {after} tokens, {:.1}% saved; needles {kept}/{needles} verbatim", saved * 100.0);
+    assert_eq!(seen, 10, "expected the 10 log cases of the corpus");
+    assert!(saved >= 0.80, "token-weighted savings {saved:.3} < 0.80");
+    assert_eq!(kept, needles, "every needle of the log cases kept verbatim");
+}
