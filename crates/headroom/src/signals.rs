@@ -222,9 +222,15 @@ impl Signals {
             || t.starts_with("goroutine ")
             || t.starts_with("stack backtrace:")
             || (t.contains(".go:") && line.starts_with('\t'))
-            || (t.len() > 3 && t.as_bytes()[0].is_ascii_digit() && t.contains(": ") && t.contains("::"))
+            || rust_frame(t)
             || t.starts_with("... ") && t.ends_with(" more")
     }
+}
+
+/// A Rust backtrace frame: `  12: std::rt::lang_start` (the number, then the path).
+fn rust_frame(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && t.get(digits..).is_some_and(|r| r.starts_with(": ") && r.contains("::"))
 }
 
 #[cfg(test)]
@@ -256,5 +262,9 @@ mod tests {
         assert!(s.is_trace_line("  File \"/app/x.py\", line 12, in main"));
         assert!(s.is_trace_line("\tat com.foo.Bar.baz(Bar.java:42)"));
         assert!(!s.is_trace_line("at the moment all is well"));
+        assert!(s.is_trace_line("  12: std::rt::lang_start"));
+        assert!(!s.is_trace_line(
+            "2015-07-30 18:18:02,003 - INFO  [ProcessThread(sid:1 cport:-1)::PrepRequestProcessor@476] - Processed"
+        ));
     }
 }

@@ -36,6 +36,8 @@ enum Slot<'a> {
 /// The slots and notable lines of one cluster.
 pub(super) struct Profile<'a> {
     slots: Vec<Slot<'a>>,
+    /// Positions (after the header) whose values differ between member lines.
+    pub varying: Vec<usize>,
     /// Notable member lines with the reason, in slot order (may repeat lines).
     pub notable: Vec<(u32, Notable)>,
 }
@@ -81,6 +83,7 @@ impl<'a> Profile<'a> {
         let header = t.header_len(&c.tmpl);
         let mut slots = Vec::with_capacity(c.tmpl.len().saturating_sub(header));
         let mut notable = Vec::new();
+        let mut varying = Vec::new();
         let value = |li: u32, pos: usize| -> &'a str {
             lines.get(li as usize).map_or("", |l| t.token(l, li as usize, pos))
         };
@@ -91,6 +94,7 @@ impl<'a> Profile<'a> {
                 slots.push(Slot::Same(v0));
                 continue;
             }
+            varying.push(pos);
             // Categorical: few distinct values; first line of each.
             let mut distinct: BTreeMap<&str, u32> = BTreeMap::new();
             for &li in &c.members {
@@ -106,7 +110,7 @@ impl<'a> Profile<'a> {
             notable.extend(distinct.values().map(|&li| (li, Notable::Categorical)));
             slots.push(numeric_slot(c, pos, &value, &mut notable).unwrap_or(Slot::Varies(id)));
         }
-        Self { slots, notable }
+        Self { slots, varying, notable }
     }
 
     /// The template as one line: constants verbatim, numeric ranges as `<min..max>`, anything

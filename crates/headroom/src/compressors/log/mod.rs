@@ -112,6 +112,8 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     let order = admission_order(&inp, &proposals);
     let mut keep = admit(lines.len(), &order, &line_cost, marker_cost, budget);
     fill_small_gaps(&mut keep, &line_cost, marker_cost);
+    #[cfg(test)]
+    tests::dump_why(&lines, &proposals, &keep, cx);
     if keep.iter().all(|&k| k) {
         return None;
     }

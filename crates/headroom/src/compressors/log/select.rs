@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::fields::Profile;
+use super::fields::{Notable, Profile};
 use super::template::Templates;
 use super::Knobs;
 use crate::relevance::{words, Query};
@@ -47,7 +47,7 @@ impl LineFacts {
 
 /// Proposed lines, keeping the highest priority per line.
 pub(super) struct Proposals {
-    want: Vec<Option<Priority>>,
+    want: Vec<Option<(Priority, &'static str)>>,
 }
 
 impl Proposals {
@@ -55,23 +55,30 @@ impl Proposals {
         Self { want: vec![None; n] }
     }
 
-    fn add(&mut self, li: usize, p: Priority) {
+    /// Propose line `li` at priority `p` for `why` (a rule name, for tests and debugging).
+    fn add(&mut self, li: usize, p: Priority, why: &'static str) {
         if let Some(w) = self.want.get_mut(li) {
-            if w.is_none_or(|old| old < p) {
-                *w = Some(p);
+            if w.is_none_or(|(old, _)| old < p) {
+                *w = Some((p, why));
             }
         }
     }
 
-    fn add_range(&mut self, from: usize, to: usize, p: Priority) {
+    fn add_range(&mut self, from: usize, to: usize, p: Priority, why: &'static str) {
         for li in from..to.min(self.want.len()) {
-            self.add(li, p);
+            self.add(li, p, why);
         }
     }
 
     /// The priority proposed for `li`, if any.
     pub(super) fn get(&self, li: usize) -> Option<Priority> {
-        self.want.get(li).copied().flatten()
+        self.want.get(li).copied().flatten().map(|(p, _)| p)
+    }
+
+    /// The rule that proposed `li` at its priority.
+    #[cfg(test)]
+    pub(super) fn why(&self, li: usize) -> Option<&'static str> {
+        self.want.get(li).copied().flatten().map(|(_, w)| w)
     }
 }
 
@@ -90,8 +97,8 @@ pub(super) fn propose(inp: &Input<'_, '_>) -> Proposals {
     let n = inp.lines.len();
     let k = inp.knobs;
     let mut p = Proposals::new(n);
-    p.add_range(0, k.head, Priority::Must);
-    p.add_range(n.saturating_sub(k.tail), n, Priority::Must);
+    p.add_range(0, k.head, Priority::Must, "head");
+    p.add_range(n.saturating_sub(k.tail), n, Priority::Must, "tail");
     clusters(inp, &mut p);
     traces(inp, &mut p);
     query(inp, &mut p);
@@ -122,25 +129,26 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
         if sev == Severity::Error && count <= k.error_all {
             for &li in members {
                 let li = li as usize;
-                p.add(li, Priority::Must);
-                p.add_range(li.saturating_sub(k.context), li, Priority::Routine);
-                p.add_range(li + 1, li + 1 + k.context, Priority::Routine);
+                p.add(li, Priority::Must, "rare error");
+                p.add_range(li.saturating_sub(k.context), li, Priority::Routine, "context");
+                p.add_range(li + 1, li + 1 + k.context, Priority::Routine, "context");
             }
             continue;
         }
         if count <= rare_max || (sev == Severity::Summary && count <= k.error_all) {
             let once = if sev >= Severity::Summary { Priority::Must } else { Priority::Notable };
             for (i, &li) in members.iter().enumerate() {
-                p.add(li as usize, if i == 0 { once } else { Priority::Notable });
+                p.add(li as usize, if i == 0 { once } else { Priority::Notable }, "rare");
             }
             continue;
         }
         // A routine template: one example, its anomalies, and for alarming ones the last too.
         let alarming = sev >= Severity::Warning;
-        p.add(first, if alarming { Priority::Must } else { Priority::Routine });
-        p.add(last, if alarming || sev == Severity::Summary { Priority::Notable } else { Priority::Fill });
-        for &(li, _) in &profile.notable {
-            p.add(li as usize, Priority::Notable);
+        p.add(first, if alarming { Priority::Must } else { Priority::Routine }, "first");
+        p.add(last, if alarming || sev == Severity::Summary { Priority::Notable } else { Priority::Fill }, "last");
+        for &(li, why) in &profile.notable {
+            let why = if why == Notable::Outlier { "outlier" } else { "categorical" };
+            p.add(li as usize, Priority::Notable, why);
         }
         if alarming {
             heavy_hitters(inp, members, p);
@@ -168,7 +176,7 @@ fn heavy_hitters(inp: &Input<'_, '_>, members: &[u32], p: &mut Proposals) {
         let mut top: Vec<(u32, u32)> = counts.into_values().filter(|&(c, _)| c >= 3).collect();
         top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(_, li) in top.iter().take(2) {
-            p.add(li as usize, Priority::Notable);
+            p.add(li as usize, Priority::Notable, "heavy hitter");
         }
     }
 }
@@ -199,27 +207,29 @@ fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
         }
         let before = start.saturating_sub(1);
         let after = (end < n && inp.facts.get(end).is_some_and(|f| f.severity == Severity::Error)).then_some(end);
-        p.add(before, Priority::Must);
+        p.add(before, Priority::Must, "trace header");
         if let Some(a) = after {
-            p.add(a, Priority::Must);
+            p.add(a, Priority::Must, "trace end");
         }
         let shape: Vec<u32> = (start..end).filter_map(|li| inp.templates.line_cluster.get(li).copied()).collect();
         if seen.insert(shape) {
             let len = end - start;
             if len <= cap {
-                p.add_range(start, end, Priority::Must);
+                p.add_range(start, end, Priority::Must, "trace");
             } else {
                 let tail = cap / 4;
-                p.add_range(start, start + cap - tail, Priority::Must);
-                p.add_range(end - tail, end, Priority::Must);
+                p.add_range(start, start + cap - tail, Priority::Must, "trace");
+                p.add_range(end - tail, end, Priority::Must, "trace");
             }
         }
         i = end;
     }
 }
 
-/// Lines naming the question's identifiers; lines whose varying tokens carry the question's
-/// terms (a user name, a host, an id the user typed).
+/// Lines naming the question's identifiers, unless the identifier is part of the template
+/// itself (then the template's own representatives speak for it); lines whose varying tokens
+/// carry a question term that is rare within their template (a user name, a host the user
+/// typed), not one every line of the template has.
 fn query(inp: &Input<'_, '_>, p: &mut Proposals) {
     let q = inp.query;
     if q.is_empty() {
@@ -227,40 +237,67 @@ fn query(inp: &Input<'_, '_>, p: &mut Proposals) {
     }
     let terms: HashSet<&str> = q.terms.iter().map(String::as_str).collect();
     let t = inp.templates;
-    let mut by_id = 0usize;
+    let cap = inp.knobs.query_cap;
     let mut by_term = 0usize;
-    let mut var_slots: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (li, line) in inp.lines.iter().enumerate() {
-        if by_id < inp.knobs.query_cap && q.mentions_identifier(line) {
-            p.add(li, Priority::Must);
-            by_id += 1;
+    let line = |li: u32| inp.lines.get(li as usize).copied().unwrap_or("");
+    // Identifiers that name more lines than the cap does not single anything out.
+    let ids: Vec<&str> = q
+        .identifiers
+        .iter()
+        .map(String::as_str)
+        .filter(|id| inp.lines.iter().filter(|l| mentions(l, id)).take(cap + 1).count() <= cap)
+        .collect();
+    for (c, profile) in t.clusters.iter().zip(inp.profiles) {
+        let count = c.members.len();
+        let rendered = if count > 3 && !ids.is_empty() { profile.render(t) } else { String::new() };
+        let ids: Vec<&str> = ids.iter().copied().filter(|id| !mentions(&rendered, id)).collect();
+        for &li in &c.members {
+            if ids.iter().any(|id| mentions(line(li), id)) {
+                p.add(li as usize, Priority::Must, "query id");
+            }
+        }
+        if terms.is_empty() || count < 2 || profile.varying.is_empty() {
             continue;
         }
-        if terms.is_empty() || by_term >= inp.knobs.query_cap {
-            continue;
+        let hits: Vec<(u32, Vec<String>)> = c
+            .members
+            .iter()
+            .map(|&li| {
+                let mut found: Vec<String> = profile
+                    .varying
+                    .iter()
+                    .flat_map(|&pos| words(t.token(line(li), li as usize, pos)).collect::<Vec<_>>())
+                    .filter(|w| terms.contains(w.as_str()))
+                    .collect();
+                found.dedup();
+                (li, found)
+            })
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        let mut per_term: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, found) in &hits {
+            for w in found {
+                *per_term.entry(w.as_str()).or_default() += 1;
+            }
         }
-        let Some(&ci) = t.line_cluster.get(li) else { continue };
-        let Some(c) = t.clusters.get(ci as usize) else { continue };
-        if c.members.len() < 2 {
-            continue;
-        }
-        let slots = var_slots.entry(ci).or_insert_with(|| {
-            let header = t.header_len(&c.tmpl);
-            let first = c.members.first().copied().unwrap_or(0) as usize;
-            let first_line = inp.lines.get(first).copied().unwrap_or("");
-            (header..c.tmpl.len())
-                .filter(|&pos| {
-                    let v0 = t.token(first_line, first, pos);
-                    c.members.iter().any(|&m| {
-                        t.token(inp.lines.get(m as usize).copied().unwrap_or(""), m as usize, pos) != v0
-                    })
-                })
-                .collect()
-        });
-        let hit = slots.iter().any(|&pos| words(t.token(line, li, pos)).any(|w| terms.contains(w.as_str())));
-        if hit {
-            p.add(li, Priority::Notable);
-            by_term += 1;
+        let rare = |w: &String| per_term.get(w.as_str()).is_some_and(|&n| n <= 3 || n * 10 <= count);
+        for (li, found) in &hits {
+            if by_term < cap && found.iter().any(rare) {
+                p.add(*li as usize, Priority::Notable, "query term");
+                by_term += 1;
+            }
         }
     }
+}
+
+/// Does `text` contain `id` with no letter or digit glued to either end (`10` is not in `1000`)?
+fn mentions(text: &str, id: &str) -> bool {
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let starts_alnum = id.starts_with(char::is_alphanumeric);
+    let ends_alnum = id.ends_with(char::is_alphanumeric);
+    text.match_indices(id).any(|(i, _)| {
+        let before = text.get(..i).and_then(|s| s.chars().next_back());
+        let after = text.get(i + id.len()..).and_then(|s| s.chars().next());
+        !(starts_alnum && glued(before)) && !(ends_alnum && glued(after))
+    })
 }

@@ -111,6 +111,19 @@ fn deterministic() {
     assert_eq!(compress(&ssh, "which user"), compress(&ssh, "which user"));
 }
 
+/// With `HEADROOM_LOG_WHY=<dir>`, write each block's lines annotated with the rule that kept
+/// them (`+`) or proposed them in vain (`-`), for tuning.
+pub(super) fn dump_why(lines: &[&str], proposals: &select::Proposals, keep: &[bool], cx: &Context<'_>) {
+    let Ok(dir) = std::env::var("HEADROOM_LOG_WHY") else { return };
+    let mut out = String::new();
+    for (li, (line, &k)) in lines.iter().zip(keep).enumerate() {
+        let why = proposals.why(li).unwrap_or("");
+        let p = proposals.get(li).map_or(String::new(), |p| format!("{p:?}"));
+        out.push_str(&format!("{} {:>5} {:8} {:14} {}\n", if k { '+' } else { ' ' }, li + 1, p, why, line));
+    }
+    let _ = std::fs::write(format!("{dir}/{}.why", cx.hash), out);
+}
+
 /// The tool-output strings of a corpus case (OpenAI tool messages, Anthropic tool_result blocks).
 fn tool_outputs(messages: &serde_json::Value) -> Vec<String> {
     fn text_of(v: &serde_json::Value) -> Option<String> {
