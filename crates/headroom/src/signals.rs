@@ -230,7 +230,8 @@ impl Signals {
 /// A Rust backtrace frame: `  12: std::rt::lang_start` (the number, then the path).
 fn rust_frame(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && t.get(digits..).is_some_and(|r| r.starts_with(": ") && r.contains("::"))
+    let path = t.get(digits..).and_then(|r| r.strip_prefix(": ")).and_then(|r| r.split_whitespace().next());
+    digits > 0 && path.is_some_and(|p| p.contains("::") && p.starts_with(|c: char| c.is_alphabetic() || c == '<' || c == '_'))
 }
 
 #[cfg(test)]
@@ -263,6 +264,7 @@ mod tests {
         assert!(s.is_trace_line("\tat com.foo.Bar.baz(Bar.java:42)"));
         assert!(!s.is_trace_line("at the moment all is well"));
         assert!(s.is_trace_line("  12: std::rt::lang_start"));
+        assert!(!s.is_trace_line(" 0013: Host: [2200::33]:33863"));
         assert!(!s.is_trace_line(
             "2015-07-30 18:18:02,003 - INFO  [ProcessThread(sid:1 cport:-1)::PrepRequestProcessor@476] - Processed"
         ));

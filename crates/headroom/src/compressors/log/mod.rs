@@ -48,8 +48,8 @@ pub(super) struct Knobs {
     /// Tokens the output may use on top of the share (small blocks need room for their
     /// first and last lines and errors).
     pub budget_floor: usize,
-    /// Templates listed in the digest at most.
-    pub digest_max: usize,
+    /// Share of the budget reserved for the template digest.
+    pub digest_share: f64,
     /// Blocks with fewer lines are left alone.
     pub min_lines: usize,
 }
@@ -65,7 +65,7 @@ impl Default for Knobs {
             query_cap: 40,
             keep_share: 0.12,
             budget_floor: 500,
-            digest_max: 30,
+            digest_share: 0.15,
             min_lines: 12,
         }
     }
@@ -107,6 +107,8 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     let share = cx.target_ratio.map_or(knobs.keep_share, |r| (1.0 - r).clamp(0.01, 1.0));
     let budget = (total as f64 * share) as usize;
     let budget = budget + knobs.budget_floor;
+    let digest_budget = (budget as f64 * knobs.digest_share) as usize;
+    let budget = budget - digest_budget;
     let marker_cost = cx.counter.count(&cx.marker(lines.len(), "lines")) + 1;
     let line_cost = |li: usize| lines.get(li).map_or(0, |l| cx.counter.count(l) + 1);
     let order = admission_order(&inp, &proposals);
@@ -117,7 +119,7 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     if keep.iter().all(|&k| k) {
         return None;
     }
-    let mut out = render::render(&inp, &keep, cx, knobs);
+    let mut out = render::render(&inp, &keep, cx, digest_budget);
     if trailing {
         out.push('\n');
     }

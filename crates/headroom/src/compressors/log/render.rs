@@ -4,11 +4,10 @@
 
 use super::fields::Profile;
 use super::select::Input;
-use super::Knobs;
 use crate::compressors::Context;
 
 /// Kept lines, markers and the digest.
-pub(super) fn render(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, knobs: &Knobs) -> String {
+pub(super) fn render(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, digest_budget: usize) -> String {
     let mut out = String::new();
     let mut dropped = 0usize;
     for (line, &k) in inp.lines.iter().zip(keep) {
@@ -28,7 +27,7 @@ pub(super) fn render(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, knobs
         out.push_str(&cx.marker(dropped, "lines"));
         out.push('\n');
     }
-    let digest = digest(inp, keep, knobs.digest_max);
+    let digest = digest(inp, keep, cx, digest_budget);
     if digest.is_empty() {
         out.pop();
     } else {
@@ -37,8 +36,9 @@ pub(super) fn render(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, knobs
     out
 }
 
-/// Templates with dropped lines, most frequent first: `[x<count>] <template>`.
-fn digest(inp: &Input<'_, '_>, keep: &[bool], max: usize) -> String {
+/// Templates with dropped lines, most frequent first: `[x<count>] <template>`, as many as fit
+/// in `budget` tokens; the rest are summed up in one line.
+fn digest(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, budget: usize) -> String {
     let t = inp.templates;
     let mut rows: Vec<(usize, u32, String)> = t
         .clusters
@@ -55,12 +55,33 @@ fn digest(inp: &Input<'_, '_>, keep: &[bool], max: usize) -> String {
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut out = String::from("Line templates (exact line counts; <*> varies, <a..b> numeric range):");
-    for (count, _, tmpl) in rows.iter().take(max) {
-        out.push_str(&format!("\n[x{count}] {tmpl}"));
+    let mut spent = cx.counter.count(&out);
+    let mut shown = 0;
+    for (count, _, tmpl) in &rows {
+        let row = format!("\n[x{count}] {}", clip(tmpl, ROW_CHARS));
+        spent += cx.counter.count(&row);
+        if spent > budget {
+            break;
+        }
+        out.push_str(&row);
+        shown += 1;
     }
-    if rows.len() > max {
-        let lines: usize = rows.iter().skip(max).map(|r| r.0).sum();
-        out.push_str(&format!("\n[x{lines}] in {} other templates", rows.len() - max));
+    if shown == 0 {
+        return String::new();
+    }
+    if rows.len() > shown {
+        let lines: usize = rows.iter().skip(shown).map(|r| r.0).sum();
+        out.push_str(&format!("\n[x{lines}] in {} other templates", rows.len() - shown));
     }
     out
+}
+
+/// Longest template shown in the digest, in characters.
+const ROW_CHARS: usize = 240;
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or(s)),
+        None => s.to_owned(),
+    }
 }

@@ -196,9 +196,12 @@ fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
         }
         let start = i;
         let mut end = i + 1; // exclusive
+        let base = inp.lines.get(start).map_or(0, |l| indent(l));
         while end < n {
+            // Continuations (source lines under a frame, `at` lines of Rust) sit deeper than the
+            // trace's first line.
             let cont = inp.facts.get(end).is_some_and(|f| f.trace)
-                || inp.lines.get(end).is_some_and(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty());
+                || inp.lines.get(end).is_some_and(|l| indent(l) > base && !l.trim().is_empty());
             let bridged = !cont && inp.facts.get(end + 1).is_some_and(|f| f.trace);
             if !(cont || bridged) {
                 break;
@@ -224,6 +227,10 @@ fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
         }
         i = end;
     }
+}
+
+fn indent(line: &str) -> usize {
+    line.bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
 }
 
 /// Lines naming the question's identifiers, unless the identifier is part of the template
