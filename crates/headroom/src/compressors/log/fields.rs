@@ -132,12 +132,36 @@ impl<'a> Profile<'a> {
                     out.push('>');
                     out.push_str(suffix);
                 }
-                Slot::Varies(id) if id != WILD && t.interner.lettered(id) => out.push_str(t.interner.text(id)),
+                Slot::Varies(id) if id != WILD && t.interner.lettered(id) => {
+                    out.push_str(&collapse_masks(t.interner.text(id)));
+                }
                 Slot::Varies(_) => out.push_str("<*>"),
             }
         }
         out
     }
+}
+
+/// `<*>.<*>.<*>.<*>:<*>` (an address) reads as one `<*>`: masks joined by single separators
+/// merge.
+fn collapse_masks(s: &str) -> String {
+    const MASK: &str = "<*>";
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(MASK) {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        out.push_str(MASK);
+        rest = rest.get(i + MASK.len()..).unwrap_or("");
+        loop {
+            let mut chars = rest.chars();
+            match (chars.next(), chars.as_str().strip_prefix(MASK)) {
+                (Some('.' | ':' | '-' | '/' | ',' | '_'), Some(after)) => rest = after,
+                _ => break,
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A slot whose values are all numbers sharing prefix and suffix prints as a range; its extreme
@@ -195,6 +219,13 @@ mod tests {
         assert_eq!(number("-2").map(|n| n.1), Some(-2.0));
         assert_eq!(number("10.251.30.85:50010"), None);
         assert_eq!(number("blk_-7571492020523929240").map(|n| n.0), Some("blk_-"));
+    }
+
+    #[test]
+    fn masks_collapse() {
+        assert_eq!(collapse_masks("<*>.<*>.<*>.<*>:<*>:Got"), "<*>:Got");
+        assert_eq!(collapse_masks("hdfs://<*>.<*>:<*>/pjhe/<*>kSOSP.log"), "hdfs://<*>/pjhe/<*>kSOSP.log");
+        assert_eq!(collapse_masks("blk_-<*>"), "blk_-<*>");
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     let inp = Input { lines: &lines, facts: &facts, templates: &templates, profiles: &profiles, query: cx.query, knobs };
     let proposals = select::propose(&inp);
 
-    let total = cx.counter.count(text);
+    let total = estimate_tokens(text, &lines, cx);
     let share = cx.target_ratio.map_or(knobs.keep_share, |r| (1.0 - r).clamp(0.01, 1.0));
     let budget = (total as f64 * share) as usize;
     let budget = budget + knobs.budget_floor;
@@ -126,6 +126,24 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     Some(out)
 }
 
+/// Blocks up to this many bytes are counted exactly; larger ones from a sample of lines.
+const EXACT_COUNT_BYTES: usize = 64 * 1024;
+
+/// Tokens in `text`, for sizing the budget: exact for small blocks, else scaled from every
+/// k-th line (BPE over megabytes would cost more than the rest of the compressor).
+fn estimate_tokens(text: &str, lines: &[&str], cx: &Context<'_>) -> usize {
+    if text.len() <= EXACT_COUNT_BYTES {
+        return cx.counter.count(text);
+    }
+    let step = (text.len() / (EXACT_COUNT_BYTES / 2)).max(1);
+    let (mut bytes, mut tokens) = (0usize, 0usize);
+    for l in lines.iter().step_by(step) {
+        bytes += l.len() + 1;
+        tokens += cx.counter.count(l) + 1;
+    }
+    (tokens as f64 * text.len() as f64 / bytes.max(1) as f64) as usize
+}
+
 /// Proposed lines in the order the budget admits them: by priority; within a priority, by
 /// relevance to the question (BM25 over the proposed lines), then rarer templates first, then
 /// line order.
@@ -145,7 +163,11 @@ fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(P
     keyed.into_iter().map(|(p, _, _, li)| (p, li)).collect()
 }
 
-/// Admit lines in `order`: `Must` always, the rest while the budget lasts. Cost counts the line
+/// `Must` lines may overrun the budget up to this multiple of it; beyond, even they are dropped
+/// (behind markers), most relevant kept first.
+const MUST_CEILING: usize = 3;
+
+/// Admit lines in `order`: `Must` up to the ceiling, the rest while the budget lasts. Cost counts the line
 /// and any marker its admission adds (splitting a dropped run).
 fn admit(
     n: usize,
@@ -162,7 +184,8 @@ fn admit(
         let markers = i64::from(left) + i64::from(right) - 1;
         let cost = line_cost(li) as i64 + markers * marker_cost as i64;
         let after = (spent as i64 + cost).max(0) as usize;
-        if p == Priority::Must || after <= budget {
+        let allowed = if p == Priority::Must { budget.saturating_mul(MUST_CEILING) } else { budget };
+        if after <= allowed {
             if let Some(k) = keep.get_mut(li) {
                 *k = true;
             }
@@ -185,7 +208,14 @@ fn fill_small_gaps(keep: &mut [bool], line_cost: &impl Fn(usize) -> usize, marke
         while i < n && !keep.get(i).copied().unwrap_or(true) {
             i += 1;
         }
-        let cost: usize = (start..i).map(line_cost).sum();
+        // Every line costs at least its newline, so long runs never qualify; stop counting early.
+        let mut cost = 0;
+        for li in start..i {
+            cost += line_cost(li);
+            if cost > marker_cost {
+                break;
+            }
+        }
         if cost <= marker_cost {
             for k in keep.get_mut(start..i).into_iter().flatten() {
                 *k = true;

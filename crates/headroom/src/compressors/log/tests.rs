@@ -225,3 +225,48 @@ fn corpus_log_cases_meet_targets() {
     assert!(saved >= 0.80, "token-weighted savings {saved:.3} < 0.80");
     assert_eq!(kept, needles, "every needle of the log cases kept verbatim");
 }
+
+/// Throughput over all corpus log outputs, as the engine runs it (registry and counter built
+/// once, vocabulary loaded before timing); run with
+/// `cargo test --release -p headroom --lib log::tests::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing; run in release"]
+fn throughput() {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    let texts: Vec<(String, Query)> = cases
+        .iter()
+        .filter(|c| c.kind == "log")
+        .flat_map(|c| tool_outputs(&c.messages).into_iter().map(|t| (t, Query::new(&c.question))))
+        .collect();
+    let counter = TokenCounter::for_model("gpt-4o");
+    let signals = Signals::new();
+    let _ = counter.count("warm up");
+    let go = |text: &str, query: &Query| {
+        let cx = Context {
+            kind: ContentKind::Log,
+            query,
+            mode: Mode::Lossy,
+            counter: &counter,
+            signals: &signals,
+            hash: ContentHash::of(text),
+            target_ratio: None,
+        };
+        std::hint::black_box(LogCompressor.compress(text, &cx))
+    };
+    let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+    let rounds = 5;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        for (t, q) in &texts {
+            let _ = go(t, q);
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!("{:.1} MB/s over {} MB in blocks of ~180 KB", (bytes * rounds) as f64 / secs / 1e6, bytes * rounds / 1_000_000);
+    let big: String = texts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n").repeat(rounds);
+    let q = Query::new("which errors");
+    let start = std::time::Instant::now();
+    let _ = go(&big, &q);
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!("{:.1} MB/s on one {} MB block", big.len() as f64 / secs / 1e6, big.len() / 1_000_000);
+}
