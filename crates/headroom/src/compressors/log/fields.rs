@@ -29,6 +29,7 @@ pub(super) enum Notable {
 /// How one slot of a cluster prints in the template digest.
 enum Slot<'a> {
     Same(&'a str),
+    Choice(Vec<&'a str>),
     Range { prefix: &'a str, min: &'a str, max: &'a str, suffix: &'a str },
     Varies(u32),
 }
@@ -108,13 +109,21 @@ impl<'a> Profile<'a> {
                 }
             }
             notable.extend(distinct.values().map(|&li| (li, Notable::Categorical)));
-            slots.push(numeric_slot(c, pos, &value, &mut notable).unwrap_or(Slot::Varies(id)));
+            let mut choices: Vec<(u32, &str)> = distinct.iter().map(|(&v, &li)| (li, v)).collect();
+            choices.sort_unstable();
+            let slot = numeric_slot(c, pos, &value, &mut notable).unwrap_or(if choices.is_empty() {
+                Slot::Varies(id)
+            } else {
+                Slot::Choice(choices.into_iter().map(|(_, v)| v).collect())
+            });
+            slots.push(slot);
         }
         Self { slots, varying, notable }
     }
 
-    /// The template as one line: constants verbatim, numeric ranges as `<min..max>`, anything
-    /// else varying as `<*>` (or its masked shape, e.g. `blk_<*>`). Header slots are left out.
+    /// The template as one line: constants verbatim, numeric ranges as `<min..max>`, a few
+    /// alternatives as `{PASSED|FAILED}`, anything else varying as `<*>` (or its masked shape,
+    /// e.g. `blk_<*>`). Header slots are left out.
     pub(super) fn render(&self, t: &Templates) -> String {
         let mut out = String::new();
         for slot in &self.slots {
@@ -123,6 +132,11 @@ impl<'a> Profile<'a> {
             }
             match *slot {
                 Slot::Same(s) => out.push_str(s),
+                Slot::Choice(ref vs) => {
+                    out.push('{');
+                    out.push_str(&vs.join("|"));
+                    out.push('}');
+                }
                 Slot::Range { prefix, min, max, suffix } => {
                     out.push_str(prefix);
                     out.push('<');

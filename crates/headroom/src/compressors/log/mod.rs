@@ -21,6 +21,7 @@ mod tests;
 
 use super::{CompressError, Compressor, Context, Transform};
 use crate::relevance::bm25;
+use crate::signals::Severity;
 use fields::Profile;
 use select::{Input, LineFacts, Priority};
 use template::Templates;
@@ -39,6 +40,8 @@ pub(super) struct Knobs {
     pub error_all: usize,
     /// Lines of context on each side of a kept rare error.
     pub context: usize,
+    /// Most lines of a compiler diagnostic's body kept under its error or warning line.
+    pub diagnostic_max: usize,
     /// Longest stack trace kept whole; longer ones keep their start and end.
     pub trace_cap: usize,
     /// At most this many lines kept for the question's identifiers (and as many for its terms).
@@ -61,6 +64,7 @@ impl Default for Knobs {
             tail: 5,
             error_all: 10,
             context: 1,
+            diagnostic_max: 8,
             trace_cap: 40,
             query_cap: 40,
             keep_share: 0.12,
@@ -145,8 +149,8 @@ fn estimate_tokens(text: &str, lines: &[&str], cx: &Context<'_>) -> usize {
 }
 
 /// Proposed lines in the order the budget admits them: by priority; within a priority, by
-/// relevance to the question (BM25 over the proposed lines), then rarer templates first, then
-/// line order.
+/// relevance to the question (BM25 over the proposed lines), then severity, then rarer
+/// templates first, then line order.
 fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(Priority, usize)> {
     let candidates: Vec<(Priority, usize)> =
         (0..inp.lines.len()).filter_map(|li| proposals.get(li).map(|p| (p, li))).collect();
@@ -154,13 +158,16 @@ fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(P
     // Rounded so that summation order inside BM25 can never change the ranking.
     let scores: Vec<i64> = bm25(inp.query, &docs).iter().map(|s| (s * 1e6).round() as i64).collect();
     let size = |li: usize| inp.templates.cluster_of(li).map_or(0, |c| c.members.len());
-    let mut keyed: Vec<(Priority, i64, usize, usize)> = candidates
+    let severity = |li: usize| inp.facts.get(li).map_or(Severity::None, |f| f.severity);
+    let mut keyed: Vec<(Priority, i64, Severity, usize, usize)> = candidates
         .iter()
         .zip(&scores)
-        .map(|(&(p, li), &s)| (p, s, size(li), li))
+        .map(|(&(p, li), &s)| (p, s, severity(li), size(li), li))
         .collect();
-    keyed.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
-    keyed.into_iter().map(|(p, _, _, li)| (p, li)).collect()
+    keyed.sort_by(|a, b| {
+        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+    });
+    keyed.into_iter().map(|(p, _, _, _, li)| (p, li)).collect()
 }
 
 /// `Must` lines may overrun the budget up to this multiple of it; beyond, even they are dropped

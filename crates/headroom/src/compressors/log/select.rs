@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::fields::{Notable, Profile};
-use super::template::Templates;
+use super::template::{Templates, WILD};
 use super::Knobs;
 use crate::relevance::{words, Query};
 use crate::signals::{Severity, Signals};
@@ -118,33 +118,53 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
     for (c, profile) in inp.templates.clusters.iter().zip(inp.profiles) {
         let members = &c.members;
         let count = members.len();
-        let sev = members
-            .iter()
-            .filter_map(|&li| inp.facts.get(li as usize))
-            .map(|f| f.severity)
-            .max()
-            .unwrap_or(Severity::None);
+        let severity = |li: &u32| inp.facts.get(*li as usize).map_or(Severity::None, |f| f.severity);
         let (Some(&first), Some(&last)) = (members.first(), members.last()) else { continue };
         let (first, last) = (first as usize, last as usize);
-        if sev == Severity::Error && count <= k.error_all {
-            for &li in members {
-                let li = li as usize;
+        // Error lines are kept whole when few: a small error template, or the few error lines
+        // inside a template of ordinary ones (`FAILED` among `PASSED`).
+        let errors: Vec<usize> =
+            members.iter().filter(|li| severity(li) == Severity::Error).map(|&li| li as usize).collect();
+        let few = errors.len() <= k.error_all && (errors.len() == count || errors.len() * 2 <= count);
+        if few {
+            for (i, &li) in errors.iter().enumerate() {
                 p.add(li, Priority::Must, "rare error");
-                p.add_range(li.saturating_sub(k.context), li, Priority::Routine, "context");
-                p.add_range(li + 1, li + 1 + k.context, Priority::Routine, "context");
+                // Neighbours as context; trace frames are the trace rule's to keep or drop.
+                for j in li.saturating_sub(k.context)..(li + 1 + k.context).min(n) {
+                    if j != li && !inp.facts.get(j).is_some_and(|f| f.trace) {
+                        p.add(j, Priority::Routine, "context");
+                    }
+                }
+                if i == 0 {
+                    diagnostic(inp, li, Priority::Must, p);
+                }
             }
-            continue;
+            if errors.len() == count {
+                continue;
+            }
         }
+        let sev = members
+            .iter()
+            .map(severity)
+            .filter(|&s| !(few && s == Severity::Error))
+            .max()
+            .unwrap_or(Severity::None);
         if count <= rare_max || (sev == Severity::Summary && count <= k.error_all) {
             let once = if sev >= Severity::Summary { Priority::Must } else { Priority::Notable };
             for (i, &li) in members.iter().enumerate() {
                 p.add(li as usize, if i == 0 { once } else { Priority::Notable }, "rare");
+                if sev >= Severity::Warning {
+                    diagnostic(inp, li as usize, Priority::Notable, p);
+                }
             }
             continue;
         }
         // A routine template: one example, its anomalies, and for alarming ones the last too.
         let alarming = sev >= Severity::Warning;
         p.add(first, if alarming { Priority::Must } else { Priority::Routine }, "first");
+        if alarming {
+            diagnostic(inp, first, Priority::Routine, p);
+        }
         p.add(last, if alarming || sev == Severity::Summary { Priority::Notable } else { Priority::Fill }, "last");
         for &(li, why) in &profile.notable {
             let why = if why == Notable::Outlier { "outlier" } else { "categorical" };
@@ -153,6 +173,23 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
         if alarming {
             heavy_hitters(inp, members, p);
         }
+    }
+}
+
+/// The body of a compiler-style diagnostic under line `li`: the indented or gutter lines that
+/// follow it (` --> src/main.rs:4:18`, `4 |     let n: u32 = "five";`, `  |  ^^^`).
+fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals) {
+    let end = (li + 1 + inp.knobs.diagnostic_max).min(inp.lines.len());
+    for j in li + 1..end {
+        let Some(line) = inp.lines.get(j) else { break };
+        let t = line.trim_start();
+        let gutter = t.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
+        let cont = !t.is_empty()
+            && (t.len() < line.len() || gutter.starts_with('|') || t.starts_with("-->") || t.starts_with("= "));
+        if !cont {
+            break;
+        }
+        p.add(j, prio, "diagnostic");
     }
 }
 
@@ -173,7 +210,11 @@ fn heavy_hitters(inp: &Input<'_, '_>, members: &[u32], p: &mut Proposals) {
         if counts.len() <= 1 {
             continue;
         }
-        let mut top: Vec<(u32, u32)> = counts.into_values().filter(|&(c, _)| c >= 3).collect();
+        let mut sizes: Vec<u32> = counts.values().map(|&(c, _)| c).collect();
+        sizes.sort_unstable();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        // Heavy: seen at least 3 times and twice as often as a typical value of the slot.
+        let mut top: Vec<(u32, u32)> = counts.into_values().filter(|&(c, _)| c >= 3 && c >= 2 * median).collect();
         top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(_, li) in top.iter().take(2) {
             p.add(li as usize, Priority::Notable, "heavy hitter");
@@ -214,7 +255,10 @@ fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
         if let Some(a) = after {
             p.add(a, Priority::Must, "trace end");
         }
-        let shape: Vec<u32> = (start..end).filter_map(|li| inp.templates.line_cluster.get(li).copied()).collect();
+        // Same shape = same masked frames (line numbers aside), not merely the same templates.
+        let shape: Vec<u32> = (start..end)
+            .flat_map(|li| inp.templates.masked_of(li).iter().copied().chain(std::iter::once(WILD)))
+            .collect();
         if seen.insert(shape) {
             let len = end - start;
             if len <= cap {

@@ -101,11 +101,12 @@ impl Templates {
         }
         t.starts.push(t.spans.len() as u32);
 
-        let mut leaves: HashMap<(usize, u32, u32), Vec<u32>> = HashMap::new();
+        // Leaves keyed by token count and first lettered token (the level, the host or the
+        // message's first word); similarity decides within a leaf.
+        let mut leaves: HashMap<(usize, u32), Vec<u32>> = HashMap::new();
         for li in 0..lines.len() {
             let toks = t.masked_of(li).to_vec();
-            let mut keys = toks.iter().copied().filter(|&id| t.interner.lettered(id));
-            let key = (toks.len(), keys.next().unwrap_or(WILD), keys.next().unwrap_or(WILD));
+            let key = (toks.len(), toks.iter().copied().find(|&id| t.interner.lettered(id)).unwrap_or(WILD));
             let leaf = leaves.entry(key).or_default();
             let mut best: Option<(f64, u32)> = None;
             for &ci in leaf.iter().take(LEAF_SCAN) {

@@ -19,7 +19,7 @@ fn assert_accounted(input: &str, output: &str) {
     let lines: Vec<&str> = input.lines().collect();
     let body = output.split("\nLine templates (").next().unwrap_or(output);
     let mut at = 0usize;
-    for l in body.lines() {
+    for l in body.lines().map(|l| l.trim_end_matches('\r')) {
         if let Some(m) = Marker::find_all(l).first() {
             at += m.count;
             continue;
@@ -109,6 +109,131 @@ fn lossless_leaves_logs_alone() {
 fn deterministic() {
     let ssh = corpus_head("s_log_openssh_login", 1900);
     assert_eq!(compress(&ssh, "which user"), compress(&ssh, "which user"));
+}
+
+#[test]
+fn cargo_build_keeps_the_error_diagnostic_and_dedups_warnings() {
+    let mut text = String::new();
+    for (i, krate) in ["libc", "proc-macro2", "unicode-ident", "quote", "syn", "serde_derive", "serde", "itoa", "ryu"]
+        .iter()
+        .cycle()
+        .take(60)
+        .enumerate()
+    {
+        text.push_str(&format!("   Compiling {krate} v1.{i}.{}\n", i % 7));
+    }
+    for (i, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "k", "m", "n", "p"].iter().enumerate() {
+        text.push_str(&format!(
+            "warning: unused variable: `{name}`\n  --> src/m{i}.rs:{}:9\n   |\n{} |     let {name} = {i};\n   |         ^ help: if this is intentional, prefix it with an underscore: `_{name}`\n\n",
+            10 + i,
+            10 + i
+        ));
+    }
+    text.push_str(
+        "error[E0308]: mismatched types\n --> src/main.rs:4:18\n  |\n4 |     let n: u32 = \"five\";\n  |            ---   ^^^^^^ expected `u32`, found `&str`\n  |            |\n  |            expected due to this\n\nFor more information about this error, try `rustc --explain E0308`.\nwarning: `app` (bin \"app\") generated 12 warnings\nerror: could not compile `app` (bin \"app\") due to 1 previous error; 12 warnings emitted\n",
+    );
+    let out = compress(&text, "why does the build fail?");
+    assert_accounted(&text, &out);
+    for l in [
+        "error[E0308]: mismatched types",
+        " --> src/main.rs:4:18",
+        "4 |     let n: u32 = \"five\";",
+        "  |            ---   ^^^^^^ expected `u32`, found `&str`",
+        "warning: unused variable: `a`",
+        "  --> src/m0.rs:10:9",
+        "error: could not compile `app` (bin \"app\") due to 1 previous error; 12 warnings emitted",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    assert!(out.contains("[x12] warning: unused variable: <*>"), "{out}");
+    assert!(out.contains("[x60] Compiling <*> v<*>"), "{out}");
+}
+
+#[test]
+fn pytest_failure_section_and_summary_survive() {
+    let mut text = String::from(
+        "============================= test session starts ==============================\nplatform linux -- Python 3.11.4, pytest-7.4.0, pluggy-1.2.0\nrootdir: /work/app\ncollected 240 items\n\n",
+    );
+    for i in 0..240 {
+        let verdict = if i == 117 { "FAILED" } else { "PASSED" };
+        text.push_str(&format!("tests/test_parser.py::test_case_{i:03} {verdict} [{:>3}%]\n", (i + 1) * 100 / 240));
+    }
+    text.push_str(
+        "\n=================================== FAILURES ===================================\n______________________________ test_case_117 _______________________________\n\n    def test_case_117():\n>       assert parse(\"a,,b\") == [\"a\", \"\", \"b\"]\nE       AssertionError: assert ['a', 'b'] == ['a', '', 'b']\nE         At index 1 diff: 'b' != ''\n\ntests/test_parser.py:236: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_parser.py::test_case_117 - AssertionError: assert ['a', 'b'] == ['a', '', 'b']\n======================== 1 failed, 239 passed in 2.31s =========================\n",
+    );
+    let out = compress(&text, "which test failed and why?");
+    assert_accounted(&text, &out);
+    for l in [
+        "tests/test_parser.py::test_case_117 FAILED [ 49%]",
+        "E       AssertionError: assert ['a', 'b'] == ['a', '', 'b']",
+        "tests/test_parser.py:236: AssertionError",
+        "FAILED tests/test_parser.py::test_case_117 - AssertionError: assert ['a', 'b'] == ['a', '', 'b']",
+        "======================== 1 failed, 239 passed in 2.31s =========================",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    assert!(out.contains("[x239] tests/test_parser.py::test_case_<000..238> {PASSED|FAILED} [ <0..99>%]"), "{out}");
+    assert!(out.len() * 3 < text.len(), "{} of {}", out.len(), text.len());
+}
+
+#[test]
+fn repeated_java_trace_kept_once_and_counted() {
+    let trace = "\tat com.acme.db.Pool.acquire(Pool.java:88)\n\tat com.acme.db.Repo.find(Repo.java:41)\n\tat com.acme.api.UserHandler.get(UserHandler.java:27)\n\tat java.base/java.lang.Thread.run(Thread.java:833)\n";
+    let mut text = String::new();
+    for i in 0..200 {
+        let s = i % 60;
+        text.push_str(&format!("2024-03-01 12:{:02}:{s:02}.{:03} INFO  [http-{}] c.a.api.UserHandler - GET /users/{} 200 {}ms\n", i / 60, i * 7 % 1000, i % 8, 1000 + i, 3 + i % 9));
+        if i % 25 == 24 {
+            text.push_str(&format!("2024-03-01 12:{:02}:{s:02}.999 ERROR [http-{}] c.a.api.UserHandler - request failed\njava.sql.SQLTransientConnectionException: pool exhausted after 30000ms\n{trace}", i / 60, i % 8));
+        }
+    }
+    for i in 0..10 {
+        text.push_str(&format!("2024-03-01 12:04:{i:02}.000 INFO  [http-0] c.a.api.UserHandler - GET /users/9{i} 200 4ms\n"));
+    }
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    let first = text.find("java.sql.SQLTransient").unwrap_or(0);
+    let block: Vec<&str> = text.get(first..).unwrap_or("").lines().take(5).collect();
+    for l in &block {
+        assert!(out.contains(l), "missing {l:?}\n{out}");
+    }
+    // Eight traces in the input, the frames of only the first kept verbatim.
+    assert_eq!(text.matches("Pool.java:88").count(), 8);
+    let body = out.split("\nLine templates (").next().unwrap_or("");
+    assert_eq!(body.matches("Pool.java:88").count(), 1, "{out}");
+    assert!(out.contains("[x210] INFO [http-<0..7>] c.a.api.UserHandler - GET /users/<90..1199> 200 <3..11>ms"), "{out}");
+}
+
+#[test]
+fn go_panic_kept() {
+    let mut text = String::new();
+    for i in 0..80 {
+        text.push_str(&format!("2024/05/01 10:00:{:02} handled request id={} status=200 dur={}µs\n", i % 60, 5000 + i, 120 + i % 13));
+    }
+    text.push_str("panic: runtime error: index out of range [5] with length 3\n\ngoroutine 34 [running]:\nmain.(*Server).route(0xc000118000, {0xc00012a000, 0x5})\n\t/src/app/server.go:88 +0x1d4\nmain.main()\n\t/src/app/main.go:21 +0x85\nexit status 2\n");
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    for l in text.lines().skip(80).filter(|l| !l.is_empty()) {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+}
+
+#[test]
+fn crlf_lines_stay_verbatim() {
+    let mut text = String::new();
+    for i in 0..100 {
+        text.push_str(&format!("2024-01-02 10:00:{:02} INFO tick {i}\r\n", i % 60));
+    }
+    text.push_str("2024-01-02 10:01:40 ERROR disk /dev/sda1 full\r\n");
+    let out = compress(&text, "");
+    assert!(out.contains("2024-01-02 10:01:40 ERROR disk /dev/sda1 full\r\n"), "{out:?}");
+    assert!(out.contains("2024-01-02 10:00:00 INFO tick 0\r\n"));
+    assert_accounted(&text, &out);
+}
+
+#[test]
+fn tiny_blocks_are_left_alone() {
+    assert_eq!(run(&LogCompressor, ContentKind::Log, "a\nb\nc\n", ""), None);
 }
 
 /// With `HEADROOM_LOG_WHY=<dir>`, write each block's lines annotated with the rule that kept
