@@ -406,7 +406,9 @@ mod tests {
         assert_eq!(detect("<!DOCTYPE html><html><body><p>hi</p></body></html>"), ContentKind::Html);
         assert_eq!(detect("This is a sentence. And another one follows it here."), ContentKind::Prose);
         assert_eq!(
-            detect("17/06/09 20:10:40 INFO executor: Registered\n17/06/09 20:10:41 INFO spark: Changing acls\n"),
+            detect(
+                "17/06/09 20:10:40 INFO executor: Registered\n17/06/09 20:10:41 INFO spark: Changing acls\n"
+            ),
             ContentKind::Log
         );
         assert_eq!(

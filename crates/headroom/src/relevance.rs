@@ -118,9 +118,13 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     tf.iter()
         .zip(&lens)
         .map(|(counts, len)| {
-            counts
+            // Summed in query-term order: HashMap order would make the float sum (and so
+            // rankings on ties) differ between processes.
+            query
+                .terms
                 .iter()
-                .map(|(term, &f)| {
+                .filter_map(|term| counts.get(term).map(|&f| (term, f)))
+                .map(|(term, f)| {
                     let dfi = f64::from(df.get(term).copied().unwrap_or(0));
                     let idf = ((n as f64 - dfi + 0.5) / (dfi + 0.5) + 1.0).ln();
                     let f = f64::from(f);

@@ -231,7 +231,10 @@ impl Signals {
 fn rust_frame(t: &str) -> bool {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let path = t.get(digits..).and_then(|r| r.strip_prefix(": ")).and_then(|r| r.split_whitespace().next());
-    digits > 0 && path.is_some_and(|p| p.contains("::") && p.starts_with(|c: char| c.is_alphabetic() || c == '<' || c == '_'))
+    digits > 0
+        && path.is_some_and(|p| {
+            p.contains("::") && p.starts_with(|c: char| c.is_alphabetic() || c == '<' || c == '_')
+        })
 }
 
 #[cfg(test)]

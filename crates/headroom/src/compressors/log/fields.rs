@@ -189,7 +189,9 @@ fn numeric_slot<'a>(
     let first = value(*c.members.first()?, pos);
     let (prefix, _, _, suffix) = number(first)?;
     let mut vals = Vec::with_capacity(c.members.len());
-    let (mut lo, mut hi): (Option<(f64, &str, u32)>, Option<(f64, &str, u32)>) = (None, None);
+    // (value, its text, its line) of the smallest and largest value.
+    type Extreme<'v> = Option<(f64, &'v str, u32)>;
+    let (mut lo, mut hi): (Extreme<'a>, Extreme<'a>) = (None, None);
     for &li in &c.members {
         let (p, x, text, s) = number(value(li, pos))?;
         if p != prefix || s != suffix {
@@ -245,7 +247,9 @@ mod tests {
     #[test]
     fn outliers_and_categories() {
         let mut lines: Vec<String> = (0..20)
-            .map(|i| format!("17/06/09 20:10:{i:02} INFO Reading broadcast variable {i} took {} ms", 10 + i % 3))
+            .map(|i| {
+                format!("17/06/09 20:10:{i:02} INFO Reading broadcast variable {i} took {} ms", 10 + i % 3)
+            })
             .collect();
         lines[7] = "17/06/09 20:10:07 INFO Reading broadcast variable 7 took 716 ms".into();
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -103,8 +103,16 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     let templates = Templates::build(&lines);
     let facts: Vec<LineFacts> =
         lines.iter().enumerate().map(|(li, l)| LineFacts::of(l, &templates, li, cx.signals)).collect();
-    let profiles: Vec<Profile<'_>> = templates.clusters.iter().map(|c| Profile::of(&templates, &lines, c)).collect();
-    let inp = Input { lines: &lines, facts: &facts, templates: &templates, profiles: &profiles, query: cx.query, knobs };
+    let profiles: Vec<Profile<'_>> =
+        templates.clusters.iter().map(|c| Profile::of(&templates, &lines, c)).collect();
+    let inp = Input {
+        lines: &lines,
+        facts: &facts,
+        templates: &templates,
+        profiles: &profiles,
+        query: cx.query,
+        knobs,
+    };
     let proposals = select::propose(&inp);
 
     let total = estimate_tokens(text, &lines, cx);
@@ -154,16 +162,14 @@ fn estimate_tokens(text: &str, lines: &[&str], cx: &Context<'_>) -> usize {
 fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(Priority, usize)> {
     let candidates: Vec<(Priority, usize)> =
         (0..inp.lines.len()).filter_map(|li| proposals.get(li).map(|p| (p, li))).collect();
-    let docs: Vec<&str> = candidates.iter().map(|&(_, li)| inp.lines.get(li).copied().unwrap_or("")).collect();
+    let docs: Vec<&str> =
+        candidates.iter().map(|&(_, li)| inp.lines.get(li).copied().unwrap_or("")).collect();
     // Rounded so that summation order inside BM25 can never change the ranking.
     let scores: Vec<i64> = bm25(inp.query, &docs).iter().map(|s| (s * 1e6).round() as i64).collect();
     let size = |li: usize| inp.templates.cluster_of(li).map_or(0, |c| c.members.len());
     let severity = |li: usize| inp.facts.get(li).map_or(Severity::None, |f| f.severity);
-    let mut keyed: Vec<(Priority, i64, Severity, usize, usize)> = candidates
-        .iter()
-        .zip(&scores)
-        .map(|(&(p, li), &s)| (p, s, severity(li), size(li), li))
-        .collect();
+    let mut keyed: Vec<(Priority, i64, Severity, usize, usize)> =
+        candidates.iter().zip(&scores).map(|(&(p, li), &s)| (p, s, severity(li), size(li), li)).collect();
     keyed.sort_by(|a, b| {
         b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
     });

@@ -45,9 +45,12 @@ fn digest(inp: &Input<'_, '_>, keep: &[bool], cx: &Context<'_>, budget: usize) -
         .iter()
         .zip(inp.profiles)
         .filter(|(c, _)| {
-            c.members.len() >= 2 && c.members.iter().any(|&li| !keep.get(li as usize).copied().unwrap_or(true))
+            c.members.len() >= 2
+                && c.members.iter().any(|&li| !keep.get(li as usize).copied().unwrap_or(true))
         })
-        .map(|(c, p): (_, &Profile<'_>)| (c.members.len(), c.members.first().copied().unwrap_or(0), p.render(t)))
+        .map(|(c, p): (_, &Profile<'_>)| {
+            (c.members.len(), c.members.first().copied().unwrap_or(0), p.render(t))
+        })
         .filter(|r| !r.2.is_empty())
         .collect();
     if rows.is_empty() {

@@ -165,7 +165,11 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
         if alarming {
             diagnostic(inp, first, Priority::Routine, p);
         }
-        p.add(last, if alarming || sev == Severity::Summary { Priority::Notable } else { Priority::Fill }, "last");
+        p.add(
+            last,
+            if alarming || sev == Severity::Summary { Priority::Notable } else { Priority::Fill },
+            "last",
+        );
         for &(li, why) in &profile.notable {
             let why = if why == Notable::Outlier { "outlier" } else { "categorical" };
             p.add(li as usize, Priority::Notable, why);
@@ -185,7 +189,10 @@ fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals)
         let t = line.trim_start();
         let gutter = t.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
         let cont = !t.is_empty()
-            && (t.len() < line.len() || gutter.starts_with('|') || t.starts_with("-->") || t.starts_with("= "));
+            && (t.len() < line.len()
+                || gutter.starts_with('|')
+                || t.starts_with("-->")
+                || t.starts_with("= "));
         if !cont {
             break;
         }
@@ -214,7 +221,8 @@ fn heavy_hitters(inp: &Input<'_, '_>, members: &[u32], p: &mut Proposals) {
         sizes.sort_unstable();
         let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
         // Heavy: seen at least 3 times and twice as often as a typical value of the slot.
-        let mut top: Vec<(u32, u32)> = counts.into_values().filter(|&(c, _)| c >= 3 && c >= 2 * median).collect();
+        let mut top: Vec<(u32, u32)> =
+            counts.into_values().filter(|&(c, _)| c >= 3 && c >= 2 * median).collect();
         top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(_, li) in top.iter().take(2) {
             p.add(li as usize, Priority::Notable, "heavy hitter");
@@ -250,7 +258,8 @@ fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
             end += 1;
         }
         let before = start.saturating_sub(1);
-        let after = (end < n && inp.facts.get(end).is_some_and(|f| f.severity == Severity::Error)).then_some(end);
+        let after =
+            (end < n && inp.facts.get(end).is_some_and(|f| f.severity == Severity::Error)).then_some(end);
         p.add(before, Priority::Must, "trace header");
         if let Some(a) = after {
             p.add(a, Priority::Must, "trace end");
@@ -349,6 +358,6 @@ fn mentions(text: &str, id: &str) -> bool {
     text.match_indices(id).any(|(i, _)| {
         let before = text.get(..i).and_then(|s| s.chars().next_back());
         let after = text.get(i + id.len()..).and_then(|s| s.chars().next());
-        !(starts_alnum && glued(before)) && !(ends_alnum && glued(after))
+        !(starts_alnum && glued(before) || ends_alnum && glued(after))
     })
 }

@@ -47,11 +47,19 @@ fn apache_templates_collapse_with_exact_counts() {
     assert_accounted(&apache, &out);
     let state6 = apache.lines().filter(|l| l.ends_with("in error state 6")).count();
     let notice = apache.lines().filter(|l| l.contains("workerEnv.init() ok")).count();
-    assert!(out.contains(&format!("[x{notice}] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "[x{notice}] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties"
+        )),
+        "{out}"
+    );
     // The state slot is numeric: the digest shows its range, the first state-10 line is kept.
     assert!(state6 > 10);
     assert!(out.contains("[error] mod_jk child workerEnv in error state <6..10>"), "{out}");
-    assert!(out.contains("[Sun Dec 04 06:46:34 2005] [error] mod_jk child workerEnv in error state 10"), "{out}");
+    assert!(
+        out.contains("[Sun Dec 04 06:46:34 2005] [error] mod_jk child workerEnv in error state 10"),
+        "{out}"
+    );
     // Rare error kinds stay verbatim.
     assert!(out.contains("[Sun Dec 04 05:15:09 2005] [error] [client 222.166.160.184] Directory index forbidden by rule: /var/www/html/"));
     assert!(out.len() * 3 < apache.len());
@@ -62,7 +70,9 @@ fn openssh_keeps_the_one_success_among_failures() {
     let ssh = corpus_head("s_log_openssh_login", 1000);
     let out = compress(&ssh, "Did any login succeed?");
     assert_accounted(&ssh, &out);
-    assert!(out.contains("Dec 10 09:32:20 LabSZ sshd[24680]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2"));
+    assert!(out.contains(
+        "Dec 10 09:32:20 LabSZ sshd[24680]: Accepted password for fztu from 119.137.62.142 port 49116 ssh2"
+    ));
     assert!(out.contains("Disconnecting: Too many authentication failures for root [preauth]"));
     assert!(out.len() * 2 < ssh.len());
 }
@@ -71,13 +81,21 @@ fn openssh_keeps_the_one_success_among_failures() {
 fn python_traceback_kept_whole() {
     let mut text = String::new();
     for i in 0..60 {
-        text.push_str(&format!("2024-01-02 10:00:{:02} INFO worker: processed job {i} in {} ms\n", i % 60, 10 + i % 7));
+        text.push_str(&format!(
+            "2024-01-02 10:00:{:02} INFO worker: processed job {i} in {} ms\n",
+            i % 60,
+            10 + i % 7
+        ));
     }
     text.push_str(
         "2024-01-02 10:01:00 ERROR worker: job 61 crashed\nTraceback (most recent call last):\n  File \"/app/worker.py\", line 12, in run\n    result = handle(job)\n  File \"/app/handlers.py\", line 88, in handle\n    return table[job.kind]\nKeyError: 'resize'\n",
     );
     for i in 62..120 {
-        text.push_str(&format!("2024-01-02 10:02:{:02} INFO worker: processed job {i} in {} ms\n", i % 60, 10 + i % 7));
+        text.push_str(&format!(
+            "2024-01-02 10:02:{:02} INFO worker: processed job {i} in {} ms\n",
+            i % 60,
+            10 + i % 7
+        ));
     }
     let out = compress(&text, "");
     assert_accounted(&text, &out);
@@ -114,11 +132,12 @@ fn deterministic() {
 #[test]
 fn cargo_build_keeps_the_error_diagnostic_and_dedups_warnings() {
     let mut text = String::new();
-    for (i, krate) in ["libc", "proc-macro2", "unicode-ident", "quote", "syn", "serde_derive", "serde", "itoa", "ryu"]
-        .iter()
-        .cycle()
-        .take(60)
-        .enumerate()
+    for (i, krate) in
+        ["libc", "proc-macro2", "unicode-ident", "quote", "syn", "serde_derive", "serde", "itoa", "ryu"]
+            .iter()
+            .cycle()
+            .take(60)
+            .enumerate()
     {
         text.push_str(&format!("   Compiling {krate} v1.{i}.{}\n", i % 7));
     }
@@ -156,7 +175,10 @@ fn pytest_failure_section_and_summary_survive() {
     );
     for i in 0..240 {
         let verdict = if i == 117 { "FAILED" } else { "PASSED" };
-        text.push_str(&format!("tests/test_parser.py::test_case_{i:03} {verdict} [{:>3}%]\n", (i + 1) * 100 / 240));
+        text.push_str(&format!(
+            "tests/test_parser.py::test_case_{i:03} {verdict} [{:>3}%]\n",
+            (i + 1) * 100 / 240
+        ));
     }
     text.push_str(
         "\n=================================== FAILURES ===================================\n______________________________ test_case_117 _______________________________\n\n    def test_case_117():\n>       assert parse(\"a,,b\") == [\"a\", \"\", \"b\"]\nE       AssertionError: assert ['a', 'b'] == ['a', '', 'b']\nE         At index 1 diff: 'b' != ''\n\ntests/test_parser.py:236: AssertionError\n=========================== short test summary info ============================\nFAILED tests/test_parser.py::test_case_117 - AssertionError: assert ['a', 'b'] == ['a', '', 'b']\n======================== 1 failed, 239 passed in 2.31s =========================\n",
@@ -172,7 +194,10 @@ fn pytest_failure_section_and_summary_survive() {
     ] {
         assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
     }
-    assert!(out.contains("[x239] tests/test_parser.py::test_case_<000..238> {PASSED|FAILED} [ <0..99>%]"), "{out}");
+    assert!(
+        out.contains("[x239] tests/test_parser.py::test_case_<000..238> {PASSED|FAILED} [ <0..99>%]"),
+        "{out}"
+    );
     assert!(out.len() * 3 < text.len(), "{} of {}", out.len(), text.len());
 }
 
@@ -182,13 +207,22 @@ fn repeated_java_trace_kept_once_and_counted() {
     let mut text = String::new();
     for i in 0..200 {
         let s = i % 60;
-        text.push_str(&format!("2024-03-01 12:{:02}:{s:02}.{:03} INFO  [http-{}] c.a.api.UserHandler - GET /users/{} 200 {}ms\n", i / 60, i * 7 % 1000, i % 8, 1000 + i, 3 + i % 9));
+        text.push_str(&format!(
+            "2024-03-01 12:{:02}:{s:02}.{:03} INFO  [http-{}] c.a.api.UserHandler - GET /users/{} 200 {}ms\n",
+            i / 60,
+            i * 7 % 1000,
+            i % 8,
+            1000 + i,
+            3 + i % 9
+        ));
         if i % 25 == 24 {
             text.push_str(&format!("2024-03-01 12:{:02}:{s:02}.999 ERROR [http-{}] c.a.api.UserHandler - request failed\njava.sql.SQLTransientConnectionException: pool exhausted after 30000ms\n{trace}", i / 60, i % 8));
         }
     }
     for i in 0..10 {
-        text.push_str(&format!("2024-03-01 12:04:{i:02}.000 INFO  [http-0] c.a.api.UserHandler - GET /users/9{i} 200 4ms\n"));
+        text.push_str(&format!(
+            "2024-03-01 12:04:{i:02}.000 INFO  [http-0] c.a.api.UserHandler - GET /users/9{i} 200 4ms\n"
+        ));
     }
     let out = compress(&text, "");
     assert_accounted(&text, &out);
@@ -201,14 +235,22 @@ fn repeated_java_trace_kept_once_and_counted() {
     assert_eq!(text.matches("Pool.java:88").count(), 8);
     let body = out.split("\nLine templates (").next().unwrap_or("");
     assert_eq!(body.matches("Pool.java:88").count(), 1, "{out}");
-    assert!(out.contains("[x210] INFO [http-<0..7>] c.a.api.UserHandler - GET /users/<90..1199> 200 <3..11>ms"), "{out}");
+    assert!(
+        out.contains("[x210] INFO [http-<0..7>] c.a.api.UserHandler - GET /users/<90..1199> 200 <3..11>ms"),
+        "{out}"
+    );
 }
 
 #[test]
 fn go_panic_kept() {
     let mut text = String::new();
     for i in 0..80 {
-        text.push_str(&format!("2024/05/01 10:00:{:02} handled request id={} status=200 dur={}µs\n", i % 60, 5000 + i, 120 + i % 13));
+        text.push_str(&format!(
+            "2024/05/01 10:00:{:02} handled request id={} status=200 dur={}µs\n",
+            i % 60,
+            5000 + i,
+            120 + i % 13
+        ));
     }
     text.push_str("panic: runtime error: index out of range [5] with length 3\n\ngoroutine 34 [running]:\nmain.(*Server).route(0xc000118000, {0xc00012a000, 0x5})\n\t/src/app/server.go:88 +0x1d4\nmain.main()\n\t/src/app/main.go:21 +0x85\nexit status 2\n");
     let out = compress(&text, "");
@@ -284,7 +326,8 @@ struct CaseResult {
 }
 
 fn run_case(case: &headroom_testkit::corpus::Case, counter: &TokenCounter) -> CaseResult {
-    let mut r = CaseResult { before: 0, after: 0, kept: 0, recoverable: 0, lost: Vec::new(), kinds: Vec::new() };
+    let mut r =
+        CaseResult { before: 0, after: 0, kept: 0, recoverable: 0, lost: Vec::new(), kinds: Vec::new() };
     let mut outputs = Vec::new();
     for text in tool_outputs(&case.messages) {
         let before = counter.count(&text);
@@ -296,7 +339,8 @@ fn run_case(case: &headroom_testkit::corpus::Case, counter: &TokenCounter) -> Ca
         let after = compressed.as_deref().map_or(before, |c| counter.count(c));
         if let Ok(dir) = std::env::var("HEADROOM_LOG_DUMP") {
             let i = outputs.len();
-            let _ = std::fs::write(format!("{dir}/{}_{i}.out", case.id), compressed.as_deref().unwrap_or(&text));
+            let _ =
+                std::fs::write(format!("{dir}/{}_{i}.out", case.id), compressed.as_deref().unwrap_or(&text));
         }
         r.before += before;
         r.after += after;
@@ -345,7 +389,27 @@ fn corpus_log_cases_meet_targets() {
         }
     }
     let saved = 1.0 - after as f64 / before.max(1) as f64;
-    eprintln!("log cases: {before} -> {after} tokens, {:.1}% saved; needles {kept}/{needles} verbatim", saved * 100.0);
+    eprintln!(
+        "log cases: {before} -> {after} tokens, {:.1}% saved; needles {kept}/{needles} verbatim",
+        saved * 100.0
+    );
+
+    // The same cases through the whole engine (wire formats, detection, gating, splicing).
+    let config = crate::CompressConfig { model: "gpt-4o".into(), ..crate::CompressConfig::default() };
+    let (mut e_before, mut e_after, mut e_kept) = (0, 0, 0);
+    for case in cases.iter().filter(|c| c.kind == "log") {
+        let result =
+            crate::compress(&case.body("gpt-4o"), &config).unwrap_or_else(|e| panic!("{}: {e}", case.id));
+        let text = result.messages.get();
+        let decoded: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let outputs = tool_outputs(decoded.get("messages").unwrap_or(&decoded)).concat();
+        e_kept += case.needles.iter().filter(|n| outputs.contains(n.as_str())).count();
+        e_before += result.tokens_before;
+        e_after += result.tokens_after;
+    }
+    let e_saved = 1.0 - e_after as f64 / e_before.max(1) as f64;
+    eprintln!("through the engine: {e_before} -> {e_after} tokens, {:.1}% saved; needles {e_kept}/{needles} verbatim", e_saved * 100.0);
+    assert!(e_saved >= 0.80 && e_kept == needles);
     assert_eq!(seen, 10, "expected the 10 log cases of the corpus");
     assert!(saved >= 0.80, "token-weighted savings {saved:.3} < 0.80");
     assert_eq!(kept, needles, "every needle of the log cases kept verbatim");
@@ -387,7 +451,11 @@ fn throughput() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    eprintln!("{:.1} MB/s over {} MB in blocks of ~180 KB", (bytes * rounds) as f64 / secs / 1e6, bytes * rounds / 1_000_000);
+    eprintln!(
+        "{:.1} MB/s over {} MB in blocks of ~180 KB",
+        (bytes * rounds) as f64 / secs / 1e6,
+        bytes * rounds / 1_000_000
+    );
     let big: String = texts.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>().join("\n").repeat(rounds);
     let q = Query::new("which errors");
     let start = std::time::Instant::now();
