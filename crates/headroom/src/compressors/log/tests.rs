@@ -261,6 +261,28 @@ fn go_panic_kept() {
 }
 
 #[test]
+fn cargo_test_failure_and_result_line() {
+    let mut text = String::from("   Compiling app v0.1.0 (/work/app)\n    Finished `test` profile [unoptimized + debuginfo] target(s) in 4.21s\n     Running unittests src/lib.rs (target/debug/deps/app-1f2e3d4c5b6a7988)\n\nrunning 150 tests\n");
+    for i in 0..150 {
+        let verdict = if i == 73 { "FAILED" } else { "ok" };
+        text.push_str(&format!("test parser::tests::case_{i} ... {verdict}\n"));
+    }
+    text.push_str("\nfailures:\n\n---- parser::tests::case_73 stdout ----\n\nthread 'parser::tests::case_73' panicked at src/parser.rs:412:9:\nassertion `left == right` failed\n  left: Some(\"a\")\n right: None\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\nfailures:\n    parser::tests::case_73\n\ntest result: FAILED. 149 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.04s\n\nerror: test failed, to rerun pass `--lib`\n");
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    for l in [
+        "test parser::tests::case_73 ... FAILED",
+        "thread 'parser::tests::case_73' panicked at src/parser.rs:412:9:",
+        "assertion `left == right` failed",
+        "  left: Some(\"a\")",
+        "test result: FAILED. 149 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.04s",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    assert!(out.contains("[x150] test parser::tests::case_<0..149> ... {ok|FAILED}"), "{out}");
+}
+
+#[test]
 fn crlf_lines_stay_verbatim() {
     let mut text = String::new();
     for i in 0..100 {
