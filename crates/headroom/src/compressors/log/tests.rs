@@ -359,6 +359,11 @@ fn run_case(case: &headroom_testkit::corpus::Case, counter: &TokenCounter) -> Ca
             .flatten()
             .filter(|c| counter.count(c) < before);
         let after = compressed.as_deref().map_or(before, |c| counter.count(c));
+        if let Some(c) = &compressed {
+            assert_accounted(&text, c);
+            let again = run(&LogCompressor, ContentKind::Log, &text, &case.question);
+            assert_eq!(again.as_deref(), Some(c.as_str()), "{}: not deterministic", case.id);
+        }
         if let Ok(dir) = std::env::var("HEADROOM_LOG_DUMP") {
             let i = outputs.len();
             let _ =
