@@ -67,7 +67,7 @@ impl Default for Knobs {
             diagnostic_max: 8,
             trace_cap: 40,
             query_cap: 40,
-            keep_share: 0.12,
+            keep_share: 0.15,
             budget_floor: 500,
             digest_share: 0.15,
             min_lines: 12,

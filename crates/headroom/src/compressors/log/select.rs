@@ -1,10 +1,11 @@
-//! Which lines survive. Every rule proposes lines with a [`Priority`]; `Must` lines are always
-//! kept, the rest are admitted in priority order (then line order) while the token budget
-//! lasts. Rules: first/last lines, errors (all of a rare error template, with context; first
-//! and last of a routine one), warnings and summaries deduplicated by template, stack traces
-//! (first occurrence of each, capped), rare templates (anomalies), categorical and numeric
-//! outliers inside templates, the most frequent values of error templates, and lines that
-//! mention the question's identifiers or terms.
+//! Which lines are wanted, and how much. Every rule proposes lines with a [`Priority`]; the
+//! budget (in `mod.rs`) admits them. Rules: first and last lines; errors (every line of a
+//! small error template or the few error lines inside an ordinary one, with context and the
+//! diagnostic body under the first; first and last of a routine error template); warnings and
+//! summaries deduplicated by template; stack traces (first occurrence of each shape, capped);
+//! rare templates (anomalies); categorical values and numeric outliers inside templates; the
+//! most frequent values of alarming templates; lines naming the question's identifiers or
+//! carrying its terms in their varying parts.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
