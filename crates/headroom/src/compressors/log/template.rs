@@ -28,6 +28,7 @@ pub(super) struct Interner {
     ids: HashMap<Box<str>, u32>,
     strs: Vec<Box<str>>,
     lettered: Vec<bool>,
+    word: Vec<bool>,
 }
 
 impl Interner {
@@ -38,7 +39,9 @@ impl Interner {
         let id = self.strs.len() as u32;
         self.ids.insert(s.into(), id);
         self.strs.push(s.into());
-        self.lettered.push(s.bytes().any(|b| b.is_ascii_alphabetic()));
+        let lettered = s.bytes().any(|b| b.is_ascii_alphabetic());
+        self.lettered.push(lettered);
+        self.word.push(lettered && !s.contains("<*>"));
         id
     }
 
@@ -50,6 +53,11 @@ impl Interner {
     /// Does the masked token keep any letters (is it more than a pure variable)?
     pub(super) fn lettered(&self, id: u32) -> bool {
         self.lettered.get(id as usize).copied().unwrap_or(false)
+    }
+
+    /// Is the token a plain word, nothing masked in it (`INFO`, `kernel:`, `Compiling`)?
+    fn word(&self, id: u32) -> bool {
+        self.word.get(id as usize).copied().unwrap_or(false)
     }
 }
 
@@ -101,12 +109,12 @@ impl Templates {
         }
         t.starts.push(t.spans.len() as u32);
 
-        // Leaves keyed by token count and first lettered token (the level, the host or the
-        // message's first word); similarity decides within a leaf.
+        // Leaves keyed by token count and first plain word (the level, the host, the message's
+        // first word; ids like `R02-M1-N0` are skipped); similarity decides within a leaf.
         let mut leaves: HashMap<(usize, u32), Vec<u32>> = HashMap::new();
         for li in 0..lines.len() {
             let toks = t.masked_of(li).to_vec();
-            let key = (toks.len(), toks.iter().copied().find(|&id| t.interner.lettered(id)).unwrap_or(WILD));
+            let key = (toks.len(), toks.iter().copied().find(|&id| t.interner.word(id)).unwrap_or(WILD));
             let leaf = leaves.entry(key).or_default();
             let mut best: Option<(f64, u32)> = None;
             for &ci in leaf.iter().take(LEAF_SCAN) {
