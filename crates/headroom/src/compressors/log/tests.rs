@@ -194,10 +194,7 @@ fn pytest_failure_section_and_summary_survive() {
     ] {
         assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
     }
-    assert!(
-        out.contains("[x239] tests/test_parser.py::test_case_<000..238> {PASSED|FAILED} [ <0..99>%]"),
-        "{out}"
-    );
+    assert!(out.contains("[x238] tests/test_parser.py::test_case_<000..238> PASSED [ <0..99>%]"), "{out}");
     assert!(out.len() * 3 < text.len(), "{} of {}", out.len(), text.len());
 }
 
