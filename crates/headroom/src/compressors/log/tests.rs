@@ -280,6 +280,38 @@ fn cargo_test_failure_and_result_line() {
 }
 
 #[test]
+fn node_ids_do_not_split_templates() {
+    // BlueGene/L RAS style: the location id (`R02-M1-N0-C:J12-U11`, `R23-M0-NE-C:J05-U01`)
+    // comes before the message and varies in shape.
+    let mut text = String::new();
+    let nodes = ["R02-M1-N0-C:J12-U11", "R23-M0-NE-C:J05-U01", "R24-M1-NB-C:J15-U11", "R30-M0-N9-C:J16-U01"];
+    for i in 0..400u64 {
+        let node = nodes[(i % 4) as usize];
+        let t = 1_117_838_570 + i * 37;
+        let msg = if i % 9 == 0 {
+            "instruction cache parity error corrected".to_owned()
+        } else {
+            format!("generating core.{}", 100 + i * 13 % 8000)
+        };
+        text.push_str(&format!(
+            "- {t} 2005.06.03 {node} 2005-06-03-15.42.{:02}.675872 {node} RAS KERNEL INFO {msg}\n",
+            i % 60
+        ));
+        if i == 250 {
+            text.push_str(&format!("- {t} 2005.06.04 R11-M0-NC-I:J18-U01 2005-06-07-18.15.58.583443 R11-M0-NC-I:J18-U01 RAS APP FATAL ciod: LOGIN chdir(/p/gb2/glosli/8M_5000K/t800) failed: No such file or directory\n"));
+        }
+    }
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    assert!(out.contains(
+        "RAS APP FATAL ciod: LOGIN chdir(/p/gb2/glosli/8M_5000K/t800) failed: No such file or directory"
+    ));
+    let generating = text.lines().filter(|l| l.contains("generating core.")).count();
+    assert!(out.contains(&format!("[x{generating}] RAS KERNEL INFO generating core.<")), "{out}");
+    assert!(out.len() * 5 < text.len(), "{} of {}", out.len(), text.len());
+}
+
+#[test]
 fn crlf_lines_stay_verbatim() {
     let mut text = String::new();
     for i in 0..100 {
