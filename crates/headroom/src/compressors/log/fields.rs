@@ -11,6 +11,9 @@ use super::template::{Cluster, Templates, WILD};
 /// is notable.
 const CATEGORICAL_MAX: usize = 4;
 
+/// Longest `{a|b|c}` alternatives printed in a template, in bytes.
+const CHOICE_CHARS: usize = 48;
+
 /// Robust z-score (distance from the median in MADs) from which a value is an outlier.
 const OUTLIER_Z: f64 = 6.0;
 
@@ -111,11 +114,14 @@ impl<'a> Profile<'a> {
             notable.extend(distinct.values().map(|&li| (li, Notable::Categorical)));
             let mut choices: Vec<(u32, &str)> = distinct.iter().map(|(&v, &li)| (li, v)).collect();
             choices.sort_unstable();
-            let slot = numeric_slot(c, pos, &value, &mut notable).unwrap_or(if choices.is_empty() {
-                Slot::Varies(id)
-            } else {
-                Slot::Choice(choices.into_iter().map(|(_, v)| v).collect())
-            });
+            // Alternatives print only while short; long ones read better as `<*>`.
+            let short = choices.iter().map(|(_, v)| v.len() + 1).sum::<usize>() <= CHOICE_CHARS;
+            let slot =
+                numeric_slot(c, pos, &value, &mut notable).unwrap_or(if choices.is_empty() || !short {
+                    Slot::Varies(id)
+                } else {
+                    Slot::Choice(choices.into_iter().map(|(_, v)| v).collect())
+                });
             slots.push(slot);
         }
         Self { slots, varying, notable }

@@ -180,11 +180,13 @@ impl Templates {
     }
 }
 
-/// Share of agreeing tokens among the slots where the template still has a lettered token.
+/// Share of agreeing tokens among the slots that hold words (pure variables such as numbers
+/// and addresses are left out). Slots the template already gave up on count against the
+/// line, so a template that has turned mostly into `<*>` does not swallow unrelated lines.
 fn similarity(tmpl: &[u32], toks: &[u32], interner: &Interner) -> f64 {
     let (mut eq, mut considered) = (0u32, 0u32);
     for (&t, &l) in tmpl.iter().zip(toks) {
-        if t == WILD || (!interner.lettered(t) && !interner.lettered(l)) {
+        if t != WILD && !interner.lettered(t) && !interner.lettered(l) {
             continue;
         }
         considered += 1;
