@@ -32,9 +32,9 @@ pub(crate) struct LogCompressor;
 /// The compressor's knobs; one place, documented here.
 #[derive(Debug, Clone)]
 pub(super) struct Knobs {
-    /// First lines always kept.
+    /// First lines, kept at the highest priority.
     pub head: usize,
-    /// Last lines always kept.
+    /// Last lines, kept at the highest priority.
     pub tail: usize,
     /// An error template with at most this many lines keeps all of them.
     pub error_all: usize,

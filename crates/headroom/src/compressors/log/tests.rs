@@ -472,7 +472,8 @@ fn corpus_log_cases_meet_targets() {
 }
 
 /// Throughput over all corpus log outputs, as the engine runs it (registry and counter built
-/// once, vocabulary loaded before timing); run with
+/// once, vocabulary loaded before timing). Wall-clock: on a busy machine compare CPU time
+/// (`/usr/bin/time`) instead. Run with
 /// `cargo test --release -p headroom --lib log::tests::throughput -- --ignored --nocapture`.
 #[test]
 #[ignore = "timing; run in release"]
