@@ -108,7 +108,9 @@ fn is_diff(lines: &[&str]) -> bool {
     let git = lines.iter().any(|l| l.starts_with("diff --git ") || l.starts_with("diff --cc "));
     let hunks = lines.iter().filter(|l| l.starts_with("@@ ")).count();
     let headers = lines.iter().filter(|l| l.starts_with("--- ") || l.starts_with("+++ ")).count();
-    (git && hunks > 0) || (hunks > 0 && headers >= 2)
+    // Without a git header, changed lines must be a fair share: test logs embed small diffs.
+    let changed = lines.iter().filter(|l| l.starts_with(['+', '-', '@'])).count();
+    (git && hunks > 0) || (hunks > 0 && headers >= 2 && changed * 8 >= lines.len())
 }
 
 /// `path:12:content`, `path-12-content` (rg context) or `path:12:3:content` (with column).
@@ -133,6 +135,11 @@ pub(crate) fn split_search_hit(line: &str) -> Option<(&str, u32, char, &str)> {
                 let path = &line[..i];
                 let pathish = path.bytes().any(|b| b.is_ascii_alphabetic() || b == b'/' || b == b'.');
                 if !pathish || path.contains(char::is_whitespace) && !path.contains('/') {
+                    return None;
+                }
+                // `17/06/09 20:10:40 INFO`: a date and an hour, not a path.
+                let last = path.rsplit(char::is_whitespace).next().unwrap_or(path);
+                if path.contains(char::is_whitespace) && last.bytes().all(|b| b.is_ascii_digit()) {
                     return None;
                 }
                 let num = line[i + 1..after].parse().ok()?;
@@ -218,6 +225,8 @@ fn starts_with_timestamp(t: &str) -> bool {
     // 2024-01-02 / 2024/01/02 / 081109 203615 / 17/06/09 20:10:40 / 03-17 16:13:38
     let iso = digit(0) && digit(1) && digit(2) && digit(3) && matches!(b.get(4), Some(b'-' | b'/'));
     let compact = (0..6).all(digit) && b.get(6) == Some(&b' ');
+    // 20171223-22:15:29:606 / 20240102T10:00:00
+    let dense = (0..8).all(digit) && matches!(b.get(8), Some(b'-' | b'T' | b' ' | b'|'));
     let short = digit(0) && digit(1) && matches!(b.get(2), Some(b'-' | b'/')) && digit(3) && digit(4);
     let hms =
         digit(0) && digit(1) && b.get(2) == Some(&b':') && digit(3) && digit(4) && b.get(5) == Some(&b':');
@@ -229,7 +238,7 @@ fn starts_with_timestamp(t: &str) -> bool {
     let dayname = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "]
         .iter()
         .any(|d| t.trim_start_matches('[').starts_with(d));
-    iso || compact || short || hms || syslog || dayname
+    iso || compact || dense || short || hms || syslog || dayname
 }
 
 fn code_language(lines: &[&str]) -> Option<Language> {
@@ -396,6 +405,16 @@ mod tests {
         );
         assert_eq!(detect("<!DOCTYPE html><html><body><p>hi</p></body></html>"), ContentKind::Html);
         assert_eq!(detect("This is a sentence. And another one follows it here."), ContentKind::Prose);
+        assert_eq!(
+            detect(
+                "17/06/09 20:10:40 INFO executor: Registered\n17/06/09 20:10:41 INFO spark: Changing acls\n"
+            ),
+            ContentKind::Log
+        );
+        assert_eq!(
+            detect("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n20171223-22:15:29:615|Step_LSC|30002312|onExtend:1514038530000 14 0 4\n"),
+            ContentKind::Log
+        );
     }
 
     #[test]

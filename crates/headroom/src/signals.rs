@@ -61,6 +61,14 @@ pub(crate) const ERROR_WORDS: &[&str] = &[
     "deprecated",
 ];
 
+/// Level names as log headers write them (`ERROR`, `[error]`, `<crit>`); logcat's one-letter
+/// levels are handled in [`Signals::level`].
+pub(crate) const ERROR_LEVELS: &[&str] =
+    &["error", "err", "fatal", "crit", "critical", "severe", "emerg", "emergency", "alert", "panic"];
+
+/// Warning level names as log headers write them.
+pub(crate) const WARNING_LEVELS: &[&str] = &["warn", "warning"];
+
 /// Words that mark a warning.
 pub(crate) const WARNING_WORDS: &[&str] = &["warning", "warnings", "warn", "caution", "notice"];
 
@@ -149,12 +157,24 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// A match counts on word boundaries, and also at a CamelCase boundary, so `ValueError`,
+/// `IOException` and `errorCode` match while `terrorist` does not.
 fn has_word(ac: &Option<AhoCorasick>, text: &str) -> bool {
     let Some(ac) = ac else { return false };
     let b = text.as_bytes();
     ac.find_iter(text).any(|m| {
-        let before = m.start() == 0 || !is_word_byte(b[m.start() - 1]);
-        let after = m.end() == b.len() || !is_word_byte(b[m.end()]);
+        let first = b.get(m.start()).copied().unwrap_or(b' ');
+        let second_lower = b.get(m.start() + 1).is_some_and(u8::is_ascii_lowercase);
+        let last = b.get(m.end().wrapping_sub(1)).copied();
+        let before = m.start() == 0
+            || b.get(m.start() - 1).is_none_or(|&c| {
+                !is_word_byte(c)
+                    || (first.is_ascii_uppercase()
+                        && (c.is_ascii_lowercase() || (c.is_ascii_uppercase() && second_lower)))
+            });
+        let after = b.get(m.end()).is_none_or(|&c| {
+            !is_word_byte(c) || (c.is_ascii_uppercase() && last.is_some_and(|l| l.is_ascii_lowercase()))
+        });
         before && after
     })
 }
@@ -202,6 +222,27 @@ impl Signals {
         SCORE_FIELDS.contains(&lower.as_str()).then(|| RANK_FIELDS.contains(&lower.as_str()))
     }
 
+    /// The severity a log header's level token names: `ERROR`, `[error]`, `WARN`, logcat `E` or
+    /// `E/Tag(`. Anything else is [`Severity::None`].
+    pub(crate) fn level(&self, token: &str) -> Severity {
+        let t = token.trim_matches(|c: char| matches!(c, '[' | ']' | '<' | '>' | ':' | '(' | ')' | '|'));
+        let letter = t.split('/').next().unwrap_or(t);
+        if letter.len() == 1 && (letter.len() == t.len() || t.contains('/')) {
+            return match letter {
+                "E" | "F" | "A" => Severity::Error,
+                "W" => Severity::Warning,
+                _ => Severity::None,
+            };
+        }
+        if ERROR_LEVELS.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+            Severity::Error
+        } else if WARNING_LEVELS.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+            Severity::Warning
+        } else {
+            Severity::None
+        }
+    }
+
     /// Is `line` a stack-trace frame or trace header (Python, Java, Go, Rust, JS)?
     pub(crate) fn is_trace_line(&self, line: &str) -> bool {
         let t = line.trim_start();
@@ -213,9 +254,19 @@ impl Signals {
             || t.starts_with("goroutine ")
             || t.starts_with("stack backtrace:")
             || (t.contains(".go:") && line.starts_with('\t'))
-            || (t.len() > 3 && t.as_bytes()[0].is_ascii_digit() && t.contains(": ") && t.contains("::"))
+            || rust_frame(t)
             || t.starts_with("... ") && t.ends_with(" more")
     }
+}
+
+/// A Rust backtrace frame: `  12: std::rt::lang_start` (the number, then the path).
+fn rust_frame(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let path = t.get(digits..).and_then(|r| r.strip_prefix(": ")).and_then(|r| r.split_whitespace().next());
+    digits > 0
+        && path.is_some_and(|p| {
+            p.contains("::") && p.starts_with(|c: char| c.is_alphabetic() || c == '<' || c == '_')
+        })
 }
 
 #[cfg(test)]
@@ -228,6 +279,15 @@ mod tests {
         assert!(s.is_error("ERROR: connection refused"));
         assert!(s.is_error("thread 'main' panicked at src/main.rs:3:5"));
         assert!(!s.is_error("terrorist of the mirror")); // "error" inside other words
+        assert!(s.is_error("java.lang.ClassCastException: x")); // CamelCase boundary
+        assert!(s.is_error("KeyError: 'k'"));
+        assert!(s.is_error("java.io.IOException: closed"));
+        assert!(!s.is_error("Errorless"));
+        assert_eq!(s.level("E"), Severity::Error);
+        assert_eq!(s.level("E/AndroidRuntime("), Severity::Error);
+        assert_eq!(s.level("[warn]"), Severity::Warning);
+        assert_eq!(s.level("INFO"), Severity::None);
+        assert_eq!(s.level("LabSZ"), Severity::None);
         assert!(s.is_warning("warning: unused variable `x`"));
         assert_eq!(s.severity("test result: ok. 12 passed"), Severity::Summary);
     }
@@ -238,5 +298,10 @@ mod tests {
         assert!(s.is_trace_line("  File \"/app/x.py\", line 12, in main"));
         assert!(s.is_trace_line("\tat com.foo.Bar.baz(Bar.java:42)"));
         assert!(!s.is_trace_line("at the moment all is well"));
+        assert!(s.is_trace_line("  12: std::rt::lang_start"));
+        assert!(!s.is_trace_line(" 0013: Host: [2200::33]:33863"));
+        assert!(!s.is_trace_line(
+            "2015-07-30 18:18:02,003 - INFO  [ProcessThread(sid:1 cport:-1)::PrepRequestProcessor@476] - Processed"
+        ));
     }
 }
