@@ -56,7 +56,10 @@ impl Query {
             });
             let has_digit = t.bytes().any(|b| b.is_ascii_digit());
             let inner_upper = t.chars().skip(1).any(char::is_uppercase) && t.chars().any(char::is_lowercase);
-            let structured = t.contains('_')
+            // `over-indented`, `non-strict`: hyphenated words often name an identifier.
+            let hyphenated = t.split('-').filter(|p| p.len() >= 2 && p.chars().all(char::is_alphabetic)).count() >= 2;
+            let structured = hyphenated
+                || t.contains('_')
                 || t.contains('/')
                 || t.contains("::")
                 || t.starts_with("--")
@@ -131,6 +134,123 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
         .collect()
 }
 
+/// Lowercased, lightly stemmed word tokens of `text`, with identifiers also split into their
+/// parts (`should_strip_auth` → `should_strip_auth should strip auth`, `overIndentedLine` →
+/// `overindentedline over indent line`). Lets a question in plain words ("over-indented",
+/// "ports") meet code and prose that spell the same idea as identifiers or plurals.
+pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if raw.len() < 2 {
+            continue;
+        }
+        let parts = split_identifier(raw);
+        if parts.len() > 1 {
+            out.push(raw.to_lowercase());
+        }
+        out.extend(parts.into_iter().filter(|p| p.len() >= 2).map(|p| stem(&p.to_lowercase())));
+    }
+    out
+}
+
+/// `snake_case`, `camelCase`, `HTTPServer` and `kebab` parts of one word.
+fn split_identifier(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for piece in word.split('_').filter(|p| !p.is_empty()) {
+        let chars: Vec<(usize, char)> = piece.char_indices().collect();
+        let mut start = 0;
+        for w in 1..chars.len() {
+            let (Some(&(_, prev)), Some(&(i, cur))) = (chars.get(w - 1), chars.get(w)) else { continue };
+            let next_lower = chars.get(w + 1).is_some_and(|&(_, n)| n.is_lowercase());
+            let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                || (prev.is_alphabetic() && cur.is_ascii_digit())
+                || (prev.is_ascii_digit() && cur.is_alphabetic());
+            if boundary {
+                parts.push(&piece[start..i]);
+                start = i;
+            }
+        }
+        parts.push(&piece[start..]);
+    }
+    parts
+}
+
+/// A light English suffix stripper: plurals, `-ed`, `-ing` (doubled consonants undone).
+fn stem(w: &str) -> String {
+    if !w.is_ascii() || w.len() <= 3 {
+        return w.to_owned();
+    }
+    let mut s = if let Some(b) = w.strip_suffix("ies").filter(|b| b.len() >= 2) {
+        format!("{b}y")
+    } else if let Some(b) = w.strip_suffix("sses") {
+        format!("{b}ss")
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w[..w.len() - 1].to_owned()
+    } else {
+        w.to_owned()
+    };
+    if let Some(b) = s.strip_suffix("ation").filter(|b| b.len() >= 4) {
+        s = b.to_owned();
+    }
+    for suffix in ["ing", "ed"] {
+        let base = s.len().saturating_sub(suffix.len());
+        let has_vowel = s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)));
+        if s.len() > suffix.len() + 2 && s.ends_with(suffix) && has_vowel {
+            s.truncate(s.len() - suffix.len());
+            let b = s.as_bytes();
+            let n = b.len();
+            if n >= 2 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
+                s.truncate(n - 1);
+            }
+            break;
+        }
+    }
+    s
+}
+
+/// How well one piece matches the question under [`bm25_stemmed`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct StemmedScore {
+    /// BM25 score.
+    pub bm25: f64,
+    /// How many distinct question stems the piece contains.
+    pub matched: usize,
+}
+
+/// The question's terms and identifiers as [`stemmed_words`], without stopwords, deduplicated.
+pub(crate) fn stemmed_terms(query: &Query) -> Vec<String> {
+    let mut wanted: Vec<String> = Vec::new();
+    for t in query.terms.iter().chain(&query.identifiers) {
+        for w in stemmed_words(t) {
+            if w.len() >= 3 && !STOPWORDS.contains(&w.as_str()) && !wanted.contains(&w) {
+                wanted.push(w);
+            }
+        }
+    }
+    wanted
+}
+
+/// BM25 over [`stemmed_words`]: the question's terms and identifiers against `docs`, both split
+/// and stemmed. Same formula as [`bm25`]; for code and prose, where wording varies.
+pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
+    let wanted = stemmed_terms(query);
+    if wanted.is_empty() {
+        return vec![StemmedScore::default(); docs.len()];
+    }
+    let stemmed: Vec<String> = docs.iter().map(|d| stemmed_words(d).join(" ")).collect();
+    let refs: Vec<&str> = stemmed.iter().map(String::as_str).collect();
+    let scores = bm25(&Query { terms: wanted.clone(), identifiers: Vec::new() }, &refs);
+    let wanted: HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    refs.iter()
+        .zip(scores)
+        .map(|(d, bm25)| {
+            let present: HashSet<&str> = d.split(' ').filter(|w| wanted.contains(w)).collect();
+            StemmedScore { bm25, matched: present.len() }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +266,18 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    fn stemmed_words_split_identifiers() {
+        assert_eq!(
+            stemmed_words("overIndentedLineError METHOD_NOT_ALLOWED ports retries"),
+            [
+                "overindentedlineerror", "over", "indent", "line", "error", "method_not_allowed", "method",
+                "not", "allow", "port", "retry"
+            ]
+        );
+        assert_eq!(stemmed_words("stripped HTTPServer"), ["strip", "httpserver", "http", "server"]);
     }
 
     #[test]
