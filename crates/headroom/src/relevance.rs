@@ -214,8 +214,8 @@ fn stem(w: &str) -> String {
 pub(crate) struct StemmedScore {
     /// BM25 score.
     pub bm25: f64,
-    /// How many distinct question stems the piece contains.
-    pub matched: usize,
+    /// Which of [`stemmed_terms`] the piece contains: bit `i` for term `i` (first 64 terms).
+    pub terms: u64,
 }
 
 /// The question's terms and identifiers as [`stemmed_words`], without stopwords, deduplicated.
@@ -241,12 +241,16 @@ pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     let stemmed: Vec<String> = docs.iter().map(|d| stemmed_words(d).join(" ")).collect();
     let refs: Vec<&str> = stemmed.iter().map(String::as_str).collect();
     let scores = bm25(&Query { terms: wanted.clone(), identifiers: Vec::new() }, &refs);
-    let wanted: HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let index: HashMap<&str, usize> = wanted.iter().enumerate().map(|(i, w)| (w.as_str(), i)).collect();
     refs.iter()
         .zip(scores)
         .map(|(d, bm25)| {
-            let present: HashSet<&str> = d.split(' ').filter(|w| wanted.contains(w)).collect();
-            StemmedScore { bm25, matched: present.len() }
+            let terms = d
+                .split(' ')
+                .filter_map(|w| index.get(w))
+                .filter(|&&i| i < 64)
+                .fold(0u64, |acc, &i| acc | (1 << i));
+            StemmedScore { bm25, terms }
         })
         .collect()
 }

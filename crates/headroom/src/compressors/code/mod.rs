@@ -12,7 +12,7 @@ mod region;
 mod select;
 mod source;
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
 use super::{CompressError, Compressor, Context, Transform};
 use crate::detect::ContentKind;

@@ -34,7 +34,7 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
         eprintln!("rare ids {:?} terms {:?} ids {:?}", rare_ids.iter().map(|h| h.iter().filter(|x| **x).count()).collect::<Vec<_>>(), cx.query.terms, cx.query.identifiers);
         for i in order.iter().take(25) {
-            eprintln!("{:8.3} {:8.3} {:3} {:6} {}", scores[*i], stemmed[*i].bm25, stemmed[*i].matched, sizes[*i], units[*i].name);
+            eprintln!("{:8.3} {:8.3} {:3} {:6} {}", scores[*i], stemmed[*i].bm25, stemmed[*i].terms.count_ones(), sizes[*i], units[*i].name);
         }
     }
 
