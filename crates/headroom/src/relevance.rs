@@ -140,64 +140,88 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
 /// "ports") meet code and prose that spell the same idea as identifiers or plurals.
 pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_stem(text, &mut String::new(), |w| out.push(w.to_owned()));
+    out
+}
+
+/// [`stemmed_words`] without allocating per word: `f` sees each token in turn.
+fn for_each_stem(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         if raw.len() < 2 {
             continue;
         }
-        let parts = split_identifier(raw);
-        if parts.len() > 1 {
-            out.push(raw.to_lowercase());
+        let mut parts = 0;
+        for_each_part(raw, |_| parts += 1);
+        if parts > 1 {
+            lower_into(raw, buf);
+            f(buf);
         }
-        out.extend(parts.into_iter().filter(|p| p.len() >= 2).map(|p| stem(&p.to_lowercase())));
-    }
-    out
-}
-
-/// `snake_case`, `camelCase`, `HTTPServer` and `kebab` parts of one word.
-fn split_identifier(word: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    for piece in word.split('_').filter(|p| !p.is_empty()) {
-        let chars: Vec<(usize, char)> = piece.char_indices().collect();
-        let mut start = 0;
-        for w in 1..chars.len() {
-            let (Some(&(_, prev)), Some(&(i, cur))) = (chars.get(w - 1), chars.get(w)) else { continue };
-            let next_lower = chars.get(w + 1).is_some_and(|&(_, n)| n.is_lowercase());
-            let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
-                || (prev.is_alphabetic() && cur.is_ascii_digit())
-                || (prev.is_ascii_digit() && cur.is_alphabetic());
-            if boundary {
-                parts.push(&piece[start..i]);
-                start = i;
+        for_each_part(raw, |p| {
+            if p.len() >= 2 {
+                lower_into(p, buf);
+                stem(buf);
+                f(buf);
             }
-        }
-        parts.push(&piece[start..]);
+        });
     }
-    parts
 }
 
-/// A light English suffix stripper: plurals, `-ed`, `-ing` (doubled consonants undone).
-fn stem(w: &str) -> String {
-    if !w.is_ascii() || w.len() <= 3 {
-        return w.to_owned();
-    }
-    let mut s = if let Some(b) = w.strip_suffix("ies").filter(|b| b.len() >= 2) {
-        format!("{b}y")
-    } else if let Some(b) = w.strip_suffix("sses") {
-        format!("{b}ss")
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w[..w.len() - 1].to_owned()
+fn lower_into(s: &str, buf: &mut String) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
     } else {
-        w.to_owned()
-    };
-    if let Some(b) = s.strip_suffix("ation").filter(|b| b.len() >= 4) {
-        s = b.to_owned();
+        buf.extend(s.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word.
+fn for_each_part(word: &str, mut f: impl FnMut(&str)) {
+    for piece in word.split('_').filter(|p| !p.is_empty()) {
+        let mut start = 0;
+        let mut prev: Option<char> = None;
+        let mut chars = piece.char_indices().peekable();
+        while let Some((i, cur)) = chars.next() {
+            if let Some(prev) = prev {
+                let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+                let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                    || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                    || (prev.is_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_alphabetic());
+                if boundary {
+                    f(piece.get(start..i).unwrap_or(""));
+                    start = i;
+                }
+            }
+            prev = Some(cur);
+        }
+        f(piece.get(start..).unwrap_or(""));
+    }
+}
+
+/// A light English suffix stripper, in place: plurals, `-ation`, `-ed`, `-ing` (doubled
+/// consonants undone).
+fn stem(s: &mut String) {
+    if !s.is_ascii() || s.len() <= 3 {
+        return;
+    }
+    if s.ends_with("ies") && s.len() >= 5 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s.truncate(s.len() - 1);
+    }
+    if s.len() >= 9 && s.ends_with("ation") {
+        s.truncate(s.len() - 5);
     }
     for suffix in ["ing", "ed"] {
         let base = s.len().saturating_sub(suffix.len());
         let has_vowel = s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)));
         if s.len() > suffix.len() + 2 && s.ends_with(suffix) && has_vowel {
-            s.truncate(s.len() - suffix.len());
+            s.truncate(base);
             let b = s.as_bytes();
             let n = b.len();
             if n >= 2 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
@@ -206,7 +230,6 @@ fn stem(w: &str) -> String {
             break;
         }
     }
-    s
 }
 
 /// How well one piece matches the question under [`bm25_stemmed`].
@@ -232,25 +255,66 @@ pub(crate) fn stemmed_terms(query: &Query) -> Vec<String> {
 }
 
 /// BM25 over [`stemmed_words`]: the question's terms and identifiers against `docs`, both split
-/// and stemmed. Same formula as [`bm25`]; for code and prose, where wording varies.
+/// and stemmed. Same formula and constants as [`bm25`]; for code and prose, where wording varies.
 pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     let wanted = stemmed_terms(query);
-    if wanted.is_empty() {
-        return vec![StemmedScore::default(); docs.len()];
+    let n = docs.len();
+    if wanted.is_empty() || n == 0 {
+        return vec![StemmedScore::default(); n];
     }
-    let stemmed: Vec<String> = docs.iter().map(|d| stemmed_words(d).join(" ")).collect();
-    let refs: Vec<&str> = stemmed.iter().map(String::as_str).collect();
-    let scores = bm25(&Query { terms: wanted.clone(), identifiers: Vec::new() }, &refs);
-    let index: HashMap<&str, usize> = wanted.iter().enumerate().map(|(i, w)| (w.as_str(), i)).collect();
-    refs.iter()
-        .zip(scores)
-        .map(|(d, bm25)| {
-            let terms = d
-                .split(' ')
-                .filter_map(|w| index.get(w))
-                .filter(|&&i| i < 64)
-                .fold(0u64, |acc, &i| acc | (1 << i));
-            StemmedScore { bm25, terms }
+    // Most tokens are not wanted: a first-byte filter skips them before any comparison.
+    let mut first = [false; 256];
+    for w in &wanted {
+        if let Some(&b) = w.as_bytes().first() {
+            first[usize::from(b)] = true;
+        }
+    }
+    let mut buf = String::new();
+    let mut counts: Vec<Vec<u32>> = Vec::with_capacity(n);
+    let mut lens = Vec::with_capacity(n);
+    let mut df = vec![0u32; wanted.len()];
+    for d in docs {
+        let mut c = vec![0u32; wanted.len()];
+        let mut len = 0u32;
+        for_each_stem(d, &mut buf, |w| {
+            len += 1;
+            if w.as_bytes().first().is_some_and(|&b| first[usize::from(b)]) {
+                if let Some(i) = wanted.iter().position(|x| x == w) {
+                    if let Some(x) = c.get_mut(i) {
+                        *x += 1;
+                    }
+                }
+            }
+        });
+        for (i, &x) in c.iter().enumerate() {
+            if x > 0 {
+                if let Some(d) = df.get_mut(i) {
+                    *d += 1;
+                }
+            }
+        }
+        counts.push(c);
+        lens.push(f64::from(len));
+    }
+    let avg = (lens.iter().sum::<f64>() / n as f64).max(1.0);
+    let (k1, b) = (1.2, 0.75);
+    let idf: Vec<f64> =
+        df.iter().map(|&d| ((n as f64 - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
+    counts
+        .iter()
+        .zip(&lens)
+        .map(|(c, len)| {
+            let mut score = StemmedScore::default();
+            for (i, (&f, w)) in c.iter().zip(&idf).enumerate() {
+                if f > 0 {
+                    let f = f64::from(f);
+                    score.bm25 += w * f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / avg));
+                    if i < 64 {
+                        score.terms |= 1 << i;
+                    }
+                }
+            }
+            score
         })
         .collect()
 }

@@ -15,7 +15,7 @@ const SMALL_ROWS: usize = 4;
 /// Elided text under this many bytes is kept, whatever its row count.
 const SMALL_BYTES: usize = 200;
 /// A run's shared marker must save at least this many bytes.
-const RUN_MIN_BYTES: usize = 300;
+const RUN_MIN_BYTES: usize = 200;
 
 /// Share of the block the output aims at when no target ratio is given.
 const AIM_KEPT: f64 = 0.5;
