@@ -57,7 +57,8 @@ impl Query {
             let has_digit = t.bytes().any(|b| b.is_ascii_digit());
             let inner_upper = t.chars().skip(1).any(char::is_uppercase) && t.chars().any(char::is_lowercase);
             // `over-indented`, `non-strict`: hyphenated words often name an identifier.
-            let hyphenated = t.split('-').filter(|p| p.len() >= 2 && p.chars().all(char::is_alphabetic)).count() >= 2;
+            let hyphenated =
+                t.split('-').filter(|p| p.len() >= 2 && p.chars().all(char::is_alphabetic)).count() >= 2;
             let structured = hyphenated
                 || t.contains('_')
                 || t.contains('/')
@@ -341,8 +342,17 @@ mod tests {
         assert_eq!(
             stemmed_words("overIndentedLineError METHOD_NOT_ALLOWED ports retries"),
             [
-                "overindentedlineerror", "over", "indent", "line", "error", "method_not_allowed", "method",
-                "not", "allow", "port", "retry"
+                "overindentedlineerror",
+                "over",
+                "indent",
+                "line",
+                "error",
+                "method_not_allowed",
+                "method",
+                "not",
+                "allow",
+                "port",
+                "retry"
             ]
         );
         assert_eq!(stemmed_words("stripped HTTPServer"), ["strip", "httpserver", "http", "server"]);

@@ -149,10 +149,6 @@ fn budget(items: &[Item], docs: &[Doc], src: &Source<'_>, target_ratio: Option<f
     let skeleton = total.saturating_sub(elidable) as f64;
     let aim = target_ratio.map_or(AIM_KEPT, |r| 1.0 - r) * total as f64;
     let (lo, hi) = RELEVANT_SHARE;
-    #[cfg(test)]
-    if std::env::var("HEADROOM_DEBUG").is_ok() {
-        eprintln!("total {total} elidable {elidable} skeleton {skeleton} aim {aim}");
-    }
     (aim - skeleton).clamp(lo * total as f64, hi * total as f64) as usize
 }
 

@@ -189,7 +189,16 @@ impl Walker<'_, '_> {
     /// to / passed to.
     fn name_of(&self, node: &Node<'_>) -> String {
         if let Some(n) = node.child_by_field_name("name") {
-            return short(self.text(&n));
+            // Go methods: `func (c *Command) execute` reads as `Command.execute`.
+            let receiver = node.child_by_field_name("receiver").and_then(|r| {
+                let text = self.text(&r);
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_')).rfind(|w| !w.is_empty())
+            });
+            let name = short(self.text(&n));
+            return match receiver {
+                Some(r) => format!("{r}{}{name}", self.spec.scope_sep),
+                None => name,
+            };
         }
         let mut decl = node.child_by_field_name("declarator");
         while let Some(d) = decl {
@@ -206,7 +215,8 @@ impl Walker<'_, '_> {
             "let_declaration" => "pattern",
             "arguments" | "argument_list" => {
                 let call = parent.parent().and_then(|g| g.child_by_field_name("function"));
-                return call.map_or_else(|| "callback".into(), |f| format!("{} callback", short(self.text(&f))));
+                return call
+                    .map_or_else(|| "callback".into(), |f| format!("{} callback", short(self.text(&f))));
             }
             _ => return "anonymous".into(),
         };
@@ -356,17 +366,24 @@ pub(super) fn from_indentation(src: &Source<'_>, min_rows: usize) -> Outline {
         }
         let name = opener_name(opener);
         // A closing `}` / `)` at the opener's depth belongs to the definition.
-        let closes = indent(k) == Some(d)
-            && code.get(k).is_some_and(|l| l.trim_start().starts_with(['}', ')', ']']));
+        let closes =
+            indent(k) == Some(d) && code.get(k).is_some_and(|l| l.trim_start().starts_with(['}', ')', ']']));
         let item_end = if closes { k } else { end };
-        out.push(Item { start: r, body: (r + 1, end), end: item_end, name, body_indent: first_indent(code, (r + 1, end)) });
+        out.push(Item {
+            start: r,
+            body: (r + 1, end),
+            end: item_end,
+            name,
+            body_indent: first_indent(code, (r + 1, end)),
+        });
         r = item_end + 1;
     }
     Outline { items: out, docs: Vec::new() }
 }
 
 fn is_container_opener(line: &str) -> bool {
-    let words = ["class ", "impl ", "impl<", "struct ", "interface ", "namespace ", "mod ", "trait ", "enum "];
+    let words =
+        ["class ", "impl ", "impl<", "struct ", "interface ", "namespace ", "mod ", "trait ", "enum "];
     let stripped = line
         .trim_start_matches("pub ")
         .trim_start_matches("export ")

@@ -28,15 +28,6 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
     let stemmed = bm25_stemmed(cx.query, &docs);
     let scores: Vec<f64> = stemmed.iter().map(|s| s.bm25).collect();
     let rare_ids = rare_identifiers(cx, &docs);
-    #[cfg(test)]
-    if std::env::var("HEADROOM_DEBUG").is_ok() {
-        let mut order: Vec<usize> = (0..units.len()).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-        eprintln!("rare ids {:?} terms {:?} ids {:?}", rare_ids.iter().map(|h| h.iter().filter(|x| **x).count()).collect::<Vec<_>>(), cx.query.terms, cx.query.identifiers);
-        for i in order.iter().take(25) {
-            eprintln!("{:8.3} {:8.3} {:3} {:6} {}", scores[*i], stemmed[*i].bm25, stemmed[*i].terms.count_ones(), sizes[*i], units[*i].name);
-        }
-    }
 
     let score = |i: usize| scores.get(i).copied().unwrap_or(0.0);
     let top = scores.iter().copied().fold(0.0, f64::max);
@@ -70,7 +61,8 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
     let density = |i: usize| score(i) / (sizes.get(i).copied().unwrap_or(1).max(1) as f64).sqrt();
     let mut all_by_density: Vec<usize> = (0..units.len()).collect();
     all_by_density.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
-    let mut anchors: Vec<usize> = named.iter().chain(&carriers).chain(by_score.iter().take(TOP_BY_SCORE)).copied().collect();
+    let mut anchors: Vec<usize> =
+        named.iter().chain(&carriers).chain(by_score.iter().take(TOP_BY_SCORE)).copied().collect();
     for step in 0..2 {
         let mut added = Vec::new();
         for &anchor in &anchors {
@@ -104,15 +96,6 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
     by_score.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
     for i in by_score {
         pick.take(i);
-    }
-    #[cfg(test)]
-    if std::env::var("HEADROOM_DEBUG").is_ok() {
-        for (i, k) in pick.keep.iter().enumerate() {
-            if *k {
-                eprintln!("kept {:8.3} {:6} {}", score(i), sizes[i], units[i].name);
-            }
-        }
-        eprintln!("kept total {} of budget {}", pick.kept, pick.budget);
     }
     pick.keep
 }
@@ -206,7 +189,9 @@ fn rare_identifiers(cx: &Context<'_>, docs: &[&str]) -> Vec<Vec<bool>> {
 fn is_distinctive(id: &str) -> bool {
     id.len() >= 8
         || id.len() >= 3
-            && id.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':'))
+            && id
+                .chars()
+                .any(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
 /// `needle` in `hay` with no identifier character right before or after it.

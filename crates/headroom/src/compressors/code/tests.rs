@@ -61,14 +61,7 @@ pub(in crate::compressors) fn measure(
     wanted: impl Fn(ContentKind) -> bool,
 ) -> CaseStats {
     let counter = TokenCounter::for_model("gpt-4o");
-    let mut st = CaseStats {
-        id: case.id.clone(),
-        before: 0,
-        after: 0,
-        verbatim: 0,
-        recoverable: 0,
-        lost: 0,
-    };
+    let mut st = CaseStats { id: case.id.clone(), before: 0, after: 0, verbatim: 0, recoverable: 0, lost: 0 };
     let mut outs = Vec::new();
     for text in tool_outputs(case) {
         let kind = detect(&text);
@@ -140,7 +133,16 @@ fn corpus_code_targets() {
     let mut after = 0;
     for case in cases.iter().filter(|c| c.kind == "code") {
         let st = measure(&CodeCompressor, case, is_code);
-        eprintln!("{}: saved {:.1}% ({} -> {}), needles {}/{} verbatim, {} recoverable", st.id, st.saved() * 100.0, st.before, st.after, st.verbatim, st.verbatim + st.recoverable + st.lost, st.recoverable);
+        eprintln!(
+            "{}: saved {:.1}% ({} -> {}), needles {}/{} verbatim, {} recoverable",
+            st.id,
+            st.saved() * 100.0,
+            st.before,
+            st.after,
+            st.verbatim,
+            st.verbatim + st.recoverable + st.lost,
+            st.recoverable
+        );
         assert_eq!(st.lost, 0, "{}", st.id);
         assert_eq!(st.recoverable, 0, "{}: every needle kept verbatim", st.id);
         before += st.before;
@@ -156,7 +158,15 @@ fn corpus_mixed_code_outputs() {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let case = cases.iter().find(|c| c.id == "s_multi_requests_redirect_auth").expect("case");
     let st = measure(&CodeCompressor, case, is_code);
-    eprintln!("{}: saved {:.1}% ({} -> {}), needles {} verbatim, {} recoverable", st.id, st.saved() * 100.0, st.before, st.after, st.verbatim, st.recoverable);
+    eprintln!(
+        "{}: saved {:.1}% ({} -> {}), needles {} verbatim, {} recoverable",
+        st.id,
+        st.saved() * 100.0,
+        st.before,
+        st.after,
+        st.verbatim,
+        st.recoverable
+    );
     assert_eq!(st.lost + st.recoverable, 0);
 }
 
@@ -209,7 +219,8 @@ fn throughput() {
                 hash: crate::marker::ContentHash::of(t),
                 target_ratio: None,
             };
-            let c: &dyn Compressor = if want { &CodeCompressor } else { &crate::compressors::prose::ProseCompressor };
+            let c: &dyn Compressor =
+                if want { &CodeCompressor } else { &crate::compressors::prose::ProseCompressor };
             let start = std::time::Instant::now();
             for _ in 0..5 {
                 let _ = c.compress(t, &cx);
@@ -271,7 +282,10 @@ fn any_text_any_language_is_faithful() {
             for lang in langs {
                 if let Some(out) = run(&CodeCompressor, ContentKind::Code(lang), text, &case.question) {
                     assert_faithful(text, &out, false);
-                    assert_eq!(run(&CodeCompressor, ContentKind::Code(lang), text, &case.question).as_deref(), Some(out.as_str()));
+                    assert_eq!(
+                        run(&CodeCompressor, ContentKind::Code(lang), text, &case.question).as_deref(),
+                        Some(out.as_str())
+                    );
                 }
             }
         }
@@ -299,37 +313,73 @@ fn named_bodies_kept_across_languages() {
         filler("    ", "const vN = line.slice(N) + 'key';"),
         filler("    ", "const wN = compute(N, line);")
     );
-    named_body_kept(Language::JavaScript, &js, "what does `decodeKey` do?", "const v9 = line.slice(9) + 'key';", "    // body of Decoder.other (lines 18-27): [headroom: 10 lines omitted; retrieve hash=");
+    named_body_kept(
+        Language::JavaScript,
+        &js,
+        "what does `decodeKey` do?",
+        "const v9 = line.slice(9) + 'key';",
+        "    // body of Decoder.other (lines 18-27): [headroom: 10 lines omitted; retrieve hash=",
+    );
     let java = format!(
         "package a;\n\npublic class Router {{\n    public int route(String m) {{\n{}    }}\n\n    private void log(String m) {{\n{}    }}\n}}\n",
         filler("        ", "int vN = m.length() * N;"),
         filler("        ", "System.out.println(m + N);")
     );
-    named_body_kept(Language::Java, &java, "how does route work?", "int v9 = m.length() * 9;", "        // body of Router.log (lines 18-27)");
+    named_body_kept(
+        Language::Java,
+        &java,
+        "how does route work?",
+        "int v9 = m.length() * 9;",
+        "        // body of Router.log (lines 18-27)",
+    );
     let c = format!(
         "#include <stdio.h>\n\nstatic int parse_header(const char *s) {{\n{}}}\n\nint main(void) {{\n{}}}\n",
         filler("    ", "int vN = s[N] - '0';"),
         filler("    ", "printf(\"%d\\n\", N);")
     );
-    named_body_kept(Language::C, &c, "Where is parse_header?", "    int v9 = s[9] - '0';", "    // body of main (lines 17-26)");
+    named_body_kept(
+        Language::C,
+        &c,
+        "Where is parse_header?",
+        "    int v9 = s[9] - '0';",
+        "    // body of main (lines 17-26)",
+    );
     let cpp = format!(
         "#include <string>\n\nnamespace net {{\nclass Conn {{\n public:\n  int send_frame(const std::string& s) {{\n{}  }}\n  void close() {{\n{}  }}\n}};\n}}\n",
         filler("    ", "int vN = s.size() + N;"),
         filler("    ", "log_message(this->peer, N);")
     );
-    named_body_kept(Language::Cpp, &cpp, "What does send_frame return?", "    int v9 = s.size() + 9;", "    // body of net::Conn::close (lines 19-28)");
+    named_body_kept(
+        Language::Cpp,
+        &cpp,
+        "What does send_frame return?",
+        "    int v9 = s.size() + 9;",
+        "    // body of net::Conn::close (lines 19-28)",
+    );
     let go = format!(
         "package cobra\n\nimport \"fmt\"\n\nfunc (c *Command) execute(a []string) error {{\n{}}}\n\nfunc helper() {{\n{}}}\n",
         filler("\t", "fmt.Println(a, N)"),
         filler("\t", "fmt.Println(helperState.Name(), N)")
     );
-    named_body_kept(Language::Go, &go, "Point me to the execute function", "\tfmt.Println(a, 9)", "\t// body of helper (lines 19-28)");
+    named_body_kept(
+        Language::Go,
+        &go,
+        "Point me to the execute function",
+        "\tfmt.Println(a, 9)",
+        "\t// body of helper (lines 19-28)",
+    );
     let rust = format!(
         "use std::fmt;\n\nimpl<S> MethodRouter<S> {{\n    pub fn call_with_state(&self) -> u32 {{\n{}    }}\n\n    fn other(&self) {{\n{}    }}\n}}\n",
         filler("        ", "let vN = self.get(N);"),
         filler("        ", "drop(self.inner.take(N));")
     );
-    named_body_kept(Language::Rust, &rust, "What does `call_with_state` do?", "        let v9 = self.get(9);", "        // body of MethodRouter::other (lines 18-27)");
+    named_body_kept(
+        Language::Rust,
+        &rust,
+        "What does `call_with_state` do?",
+        "        let v9 = self.get(9);",
+        "        // body of MethodRouter::other (lines 18-27)",
+    );
 }
 
 #[test]
@@ -351,8 +401,13 @@ fn numbered_listing_keeps_numbers_and_ranges() {
     for i in 0..8 {
         line(&format!("        r = adapter.send(request, {i})"));
     }
-    let out = run(&CodeCompressor, ContentKind::Code(Language::Python), &text, "when is auth stripped? should_strip_auth")
-        .expect("compressed");
+    let out = run(
+        &CodeCompressor,
+        ContentKind::Code(Language::Python),
+        &text,
+        "when is auth stripped? should_strip_auth",
+    )
+    .expect("compressed");
     assert!(out.contains("   109\t        changed_port = old.port != new.port + 7\n"), "{out}");
     assert!(out.contains("   112\t        \"\"\"Send a given PreparedRequest.\"\"\"\n"), "{out}");
     assert!(out.contains("      \t        # body of Session.send (lines 113-120): [headroom: 8 lines omitted; retrieve hash="), "{out}");
@@ -367,12 +422,21 @@ fn run_of_small_functions_shares_one_marker() {
             "// {name} sets the destination.\n// If nil, the default is used.\nfunc (c *Command) {name}(w io.Writer) {{\n\tc.{name}Writer = w\n\tc.touched = true\n}}\n\n"
         ));
     }
-    let out = run(&CodeCompressor, ContentKind::Code(Language::Go), &go, "how is Execute called?").expect("compressed");
+    let out = run(&CodeCompressor, ContentKind::Code(Language::Go), &go, "how is Execute called?")
+        .expect("compressed");
     let markers = crate::marker::Marker::find_all(&out);
     assert_eq!(markers.len(), 1, "{out}");
-    assert!(out.contains("\n// bodies of SetOut, SetErr and 2 more (lines 5-29): [headroom: 18 lines omitted;"), "{out}");
+    assert!(
+        out.contains("\n// bodies of Command.SetOut, Command.SetErr and 2 more (lines 5-29): [headroom: 18 lines omitted;"),
+        "{out}"
+    );
     for name in ["SetErr", "SetIn", "SetHelp"] {
-        assert!(out.contains(&format!("// {name} sets the destination.\nfunc (c *Command) {name}(w io.Writer) {{\n")), "{out}");
+        assert!(
+            out.contains(&format!(
+                "// {name} sets the destination.\nfunc (c *Command) {name}(w io.Writer) {{\n"
+            )),
+            "{out}"
+        );
     }
     assert_faithful(&go, &out, false);
 }
@@ -389,8 +453,9 @@ fn broken_code_falls_back_to_indentation() {
     }
     let src = Source::new(&text);
     assert!(region::from_tree(Language::Python, &text, &src).is_none(), "tree should not be trusted");
-    let out = run(&CodeCompressor, ContentKind::Code(Language::Python), &text, "what does render_header print?")
-        .expect("compressed");
+    let out =
+        run(&CodeCompressor, ContentKind::Code(Language::Python), &text, "what does render_header print?")
+            .expect("compressed");
     assert!(out.contains("    {{ ctx.items[7] | e }} %} <render_header>\n"), "{out}");
     assert!(out.contains("    # body of render_footer (lines 12-19): [headroom: 8 lines omitted;"), "{out}");
     assert_faithful(&text, &out, false);

@@ -14,9 +14,39 @@ const RAW: &[&str] = &["script", "style", "noscript", "template", "textarea"];
 const CHROME: &[&str] = &["nav", "footer", "aside", "svg", "form", "button", "select", "iframe", "head"];
 /// Elements that start a new line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "br", "li", "tr", "pre", "blockquote", "table", "ul",
-    "ol", "dl", "dt", "dd", "hr", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "title", "body",
-    "html", "thead", "tbody", "details", "summary",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "br",
+    "li",
+    "tr",
+    "pre",
+    "blockquote",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "title",
+    "body",
+    "html",
+    "thead",
+    "tbody",
+    "details",
+    "summary",
 ];
 
 /// One parsed tag.
@@ -129,7 +159,9 @@ fn tag_end(body: &str) -> Option<usize> {
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     let n = needle.len();
-    hay.char_indices().map(|(i, _)| i).find(|&i| hay.get(i..i + n).is_some_and(|s| s.eq_ignore_ascii_case(needle)))
+    hay.char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| hay.get(i..i + n).is_some_and(|s| s.eq_ignore_ascii_case(needle)))
 }
 
 /// Value of attribute `name` in a tag's attribute text.
@@ -292,7 +324,9 @@ impl Writer {
 }
 
 fn is_heading(name: &str) -> bool {
-    name.len() == 2 && name.starts_with('h') && name.as_bytes().get(1).is_some_and(|d| (b'1'..=b'6').contains(d))
+    name.len() == 2
+        && name.starts_with('h')
+        && name.as_bytes().get(1).is_some_and(|d| (b'1'..=b'6').contains(d))
 }
 
 /// Decode the common named entities and numeric references; unknown ones stay as written.

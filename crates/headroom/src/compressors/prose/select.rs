@@ -54,7 +54,9 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
     let mut section_seen = HashSet::new();
     let firsts: Vec<usize> = (0..units.len())
         .filter(|&i| {
-            units.get(i).is_some_and(|u| u.kind == UnitKind::Sentence && u.section > 0 && section_seen.insert(u.section))
+            units.get(i).is_some_and(|u| {
+                u.kind == UnitKind::Sentence && u.section > 0 && section_seen.insert(u.section)
+            })
         })
         .collect();
 
@@ -80,7 +82,8 @@ fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
     values.dedup();
     let mut out = Vec::new();
     for v in values {
-        let users: Vec<usize> = (0..units.len()).filter(|&i| units.get(i).is_some_and(|u| u.text.contains(v))).collect();
+        let users: Vec<usize> =
+            (0..units.len()).filter(|&i| units.get(i).is_some_and(|u| u.text.contains(v))).collect();
         if users.len() <= VALUE_DF {
             out.extend(users.into_iter().filter(|i| !strong.contains(i)));
         }
@@ -115,7 +118,8 @@ impl<'d, 'a> Picker<'d, 'a> {
             return;
         }
         // The same sentence again (boilerplate, repeated notes) is kept once.
-        let norm: String = u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        let norm: String =
+            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
         if self.seen.contains(&norm) {
             return;
         }

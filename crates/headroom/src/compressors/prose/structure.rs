@@ -53,7 +53,8 @@ pub(super) struct Document<'a> {
 
 const UNDERLINE_CHARS: &[char] = &['=', '-', '~', '^', '"', '\'', '`', '#', '*', '+', '_', ':', '.'];
 /// Abbreviations after which a period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
+const ABBREVIATIONS: &[&str] =
+    &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
 
 pub(super) fn parse(text: &str) -> Document<'_> {
     let lines: Vec<&str> = text.split('\n').collect();
@@ -129,7 +130,8 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 /// Lines repeated through the document with only numbers changing and laid out in columns:
 /// running headers and footers of paginated text (`RFC 6455   ...   December 2011`).
 fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
-    let shape = |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
+    let shape =
+        |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
     let mut counts: HashMap<String, usize> = HashMap::new();
     for (i, l) in lines.iter().enumerate() {
         if kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ") {
@@ -213,7 +215,8 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
             LineKind::Code => {
                 let mut j = i;
                 while kinds.get(j + 1) == Some(&LineKind::Code)
-                    || (kinds.get(j + 1) == Some(&LineKind::Blank) && kinds.get(j + 2) == Some(&LineKind::Code))
+                    || (kinds.get(j + 1) == Some(&LineKind::Blank)
+                        && kinds.get(j + 2) == Some(&LineKind::Code))
                 {
                     j += 1;
                 }
@@ -294,7 +297,9 @@ fn sentence_end(s: &str) -> Option<usize> {
             while b.get(k) == Some(&b' ') {
                 k += 1;
             }
-            let next_ok = b.get(k).is_some_and(|x| x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*'));
+            let next_ok = b.get(k).is_some_and(|x| {
+                x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
+            });
             if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
                 return Some(j);
             }
