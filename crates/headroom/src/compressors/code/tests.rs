@@ -478,3 +478,66 @@ fn lossless_mode_leaves_code_alone() {
     };
     assert_eq!(CodeCompressor.compress(&text, &cx), Ok(None));
 }
+
+/// End to end through the engine (default config): the figures `headroom eval` reports.
+#[test]
+fn engine_on_code_and_text_cases() {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    let engine = crate::Engine::new(crate::CompressConfig::default());
+    for case in cases
+        .iter()
+        .filter(|c| matches!(c.kind.as_str(), "code" | "text") || c.id == "s_multi_requests_redirect_auth")
+    {
+        let result = engine.compress(&case.body("claude-sonnet-4-5")).expect("compress");
+        let out = result.messages.get();
+        let verbatim = case
+            .needles
+            .iter()
+            .filter(|n| {
+                out.contains(&serde_json::to_string(n).unwrap_or_default().trim_matches('"').to_string())
+            })
+            .count();
+        eprintln!(
+            "engine {}: {} -> {} tokens, saved {:.1}%, needles {verbatim}/{} verbatim, {:?}",
+            case.id,
+            result.tokens_before,
+            result.tokens_after,
+            result.compression_ratio * 100.0,
+            case.needles.len(),
+            result.transforms_applied
+        );
+        assert_eq!(verbatim, case.needles.len(), "{}", case.id);
+    }
+}
+
+/// Ad-hoc check on real files: `HEADROOM_FILES="path|question;path|question"`.
+#[test]
+#[ignore]
+fn real_files() {
+    let Ok(spec) = std::env::var("HEADROOM_FILES") else { return };
+    let counter = TokenCounter::for_model("gpt-4o");
+    for item in spec.split(';').filter(|s| !s.is_empty()) {
+        let (path, question) = item.split_once('|').unwrap_or((item, ""));
+        let text = std::fs::read_to_string(path).expect("read");
+        let kind = detect(&text);
+        let c: &dyn Compressor = match kind {
+            ContentKind::Code(_) => &CodeCompressor,
+            _ => &crate::compressors::prose::ProseCompressor,
+        };
+        let t = std::time::Instant::now();
+        let out = run(c, kind, &text, question);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let (b, a) =
+            (counter.count(&text), out.as_deref().map_or(counter.count(&text), |o| counter.count(o)));
+        if let Some(o) = &out {
+            assert_faithful(&text, o, !matches!(kind, ContentKind::Code(_)));
+            if std::env::var("HEADROOM_SHOW").is_ok() {
+                eprintln!("{o}");
+            }
+        }
+        eprintln!(
+            "{path} ({kind:?}): {b} -> {a} tokens, saved {:.1}%, {ms:.0} ms",
+            100.0 * (1.0 - a as f64 / b as f64)
+        );
+    }
+}

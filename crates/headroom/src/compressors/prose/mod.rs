@@ -16,7 +16,7 @@ use super::{CompressError, Compressor, Context, Transform};
 use structure::LineKind;
 
 /// A dropped run must hold at least this many bytes of text to be worth a marker.
-const MIN_GAP_BYTES: usize = 100;
+const MIN_GAP_BYTES: usize = 150;
 
 /// Natural-language text compressor.
 pub(crate) struct ProseCompressor;
