@@ -6,6 +6,7 @@
 //! numbered listing. Parsing is tree-sitter's; when the tree is mostly errors, blocks are found
 //! by indentation instead. Lossless mode has nothing to offer for code and leaves it alone.
 
+mod indent;
 mod lang;
 mod plan;
 mod region;
@@ -36,8 +37,8 @@ impl Compressor for CodeCompressor {
         }
         let src = Source::new(text);
         let code = src.code_text(text);
-        let outline = region::from_tree(lang, &code, &src)
-            .unwrap_or_else(|| region::from_indentation(&src, FALLBACK_MIN_ROWS));
+        let outline =
+            region::from_tree(lang, &code, &src).unwrap_or_else(|| indent::outline(&src, FALLBACK_MIN_ROWS));
         Ok(plan::render(&outline, &src, lang::spec(lang).comment, cx))
     }
 }
