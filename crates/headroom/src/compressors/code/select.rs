@@ -8,6 +8,9 @@ use crate::relevance::bm25_stemmed;
 const MIN_REL_SCORE: f64 = 0.3;
 /// Callees and callers kept around a named unit or the best match (each).
 const NEIGHBOURS: usize = 2;
+/// At most this many named units, and this many rare-identifier carriers, are expanded to their
+/// callees and callers.
+const MAX_ANCHORS: usize = 6;
 /// This many best-scoring units are kept before the rest is chosen by score per byte.
 const TOP_BY_SCORE: usize = 3;
 
@@ -61,8 +64,14 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
     let density = |i: usize| score(i) / (sizes.get(i).copied().unwrap_or(1).max(1) as f64).sqrt();
     let mut all_by_density: Vec<usize> = (0..units.len()).collect();
     all_by_density.sort_by(|&a, &b| density(b).total_cmp(&density(a)).then(a.cmp(&b)));
-    let mut anchors: Vec<usize> =
-        named.iter().chain(&carriers).chain(by_score.iter().take(TOP_BY_SCORE)).copied().collect();
+    // Bounded, so a question naming many symbols cannot make this quadratic.
+    let mut anchors: Vec<usize> = named
+        .iter()
+        .take(MAX_ANCHORS)
+        .chain(carriers.iter().take(MAX_ANCHORS))
+        .chain(by_score.iter().take(TOP_BY_SCORE))
+        .copied()
+        .collect();
     for step in 0..2 {
         let mut added = Vec::new();
         for &anchor in &anchors {

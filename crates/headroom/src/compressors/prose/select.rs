@@ -4,7 +4,7 @@
 //! example elsewhere), the first sentence of each section, and the rest by score. Repeated
 //! sentences are kept once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::structure::{Document, LineKind, Unit, UnitKind};
 use crate::compressors::Context;
@@ -70,27 +70,40 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
 /// Units outside `strong` that repeat a distinctive value (letters and digits mixed, at least
 /// six characters, used by few units) found in a strong unit.
 fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
-    let is_value = |w: &&str| {
-        w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
-    };
-    let mut values: Vec<&str> = strong
-        .iter()
-        .filter_map(|&i| units.get(i))
-        .flat_map(|u| u.text.split(|c: char| !c.is_alphanumeric()).filter(is_value))
-        .collect();
-    values.sort_unstable();
-    values.dedup();
-    let mut out = Vec::new();
-    for v in values {
-        let users: Vec<usize> =
-            (0..units.len()).filter(|&i| units.get(i).is_some_and(|u| u.text.contains(v))).collect();
-        if users.len() <= VALUE_DF {
-            out.extend(users.into_iter().filter(|i| !strong.contains(i)));
+    let values: HashSet<&str> =
+        strong.iter().filter_map(|&i| units.get(i)).flat_map(|u| values_in(&u.text)).collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    // One pass: which units use each value.
+    let mut users: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for t in values_in(&u.text) {
+            if values.contains(t) {
+                let list = users.entry(t).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
         }
     }
+    let strong: HashSet<usize> = strong.iter().copied().collect();
+    let mut out: Vec<usize> = users
+        .into_values()
+        .filter(|list| list.len() <= VALUE_DF)
+        .flatten()
+        .filter(|i| !strong.contains(i))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Distinctive values in `text`: letters and digits mixed, at least six characters.
+fn values_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| {
+        w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
+    })
 }
 
 /// Keeps units' lines while the byte budget lasts; headings are kept from the start.
