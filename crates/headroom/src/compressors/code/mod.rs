@@ -1,6 +1,8 @@
 //! Source code: keeps imports, type definitions, signatures and the first line of doc comments,
-//! keeps whole the bodies the question is about, and elides the other bodies (and long comment
-//! blocks) behind one marker line each that names the symbol and the line range.
+//! keeps whole the bodies the question is about (named, carrying its identifiers, best BM25, and
+//! their callers / callees), and elides the other bodies and long comment blocks behind marker
+//! lines that name the symbols and line ranges: one per lone body, one shared by a run of
+//! adjacent definitions (their signatures stay, listed one after another).
 //!
 //! Kept lines are the original lines byte for byte, line numbers included when the input is a
 //! numbered listing. Parsing is tree-sitter's; when the tree is mostly errors, blocks are found
