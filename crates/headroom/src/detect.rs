@@ -95,7 +95,7 @@ pub fn detect(text: &str) -> ContentKind {
     if logish / n >= 0.3 {
         return ContentKind::Log;
     }
-    if let Some(lang) = code_language(&body) {
+    if let Some(lang) = code_language(&body).filter(|_| !mostly_sentences(&body)) {
         return ContentKind::Code(lang);
     }
     if is_html_fragment(t) {
@@ -378,6 +378,31 @@ fn code_language(lines: &[&str]) -> Option<Language> {
     }
 }
 
+/// Docs with code samples (RST, Markdown) score as code on their samples; a fifth of lines
+/// that read as sentences outside comments says they are prose.
+fn mostly_sentences(lines: &[&str]) -> bool {
+    let sentence = |l: &&str| {
+        let t = l.trim();
+        if ["//", "#", "*", "/*", "--", ";", "\"\"\""].iter().any(|p| t.starts_with(p))
+            || t.ends_with(['{', '}', ';'])
+        {
+            return false;
+        }
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let plain = words
+            .iter()
+            .filter(|w| {
+                let w = w.trim_end_matches([',', '.', ';', ':', '!', '?']);
+                let mut cs = w.chars();
+                cs.next().is_some_and(|c| c.is_alphabetic())
+                    && cs.all(|c| c.is_lowercase() || c == '\'' || c == '’')
+            })
+            .count();
+        words.len() >= 6 && plain * 4 >= words.len() * 3
+    };
+    lines.iter().filter(|l| sentence(l)).count() * 5 >= lines.len()
+}
+
 fn is_html_fragment(t: &str) -> bool {
     let tags = t.matches("</").count();
     tags >= 5 && tags * 40 >= t.len() / 10
@@ -415,6 +440,8 @@ mod tests {
             detect("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579\n20171223-22:15:29:615|Step_LSC|30002312|onExtend:1514038530000 14 0 4\n"),
             ContentKind::Log
         );
+        let rst = "Session Objects\n---------------\n\nThe Session object allows you to persist certain parameters across\nrequests. It also persists cookies across all requests made from the\nSession instance::\n\n    import requests\n    from requests import Session\n    def f(s):\n        s = requests.Session()\n        return s.get('https://httpbin.org/cookies')\n";
+        assert_eq!(detect(rst), ContentKind::Prose);
     }
 
     #[test]

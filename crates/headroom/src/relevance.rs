@@ -20,17 +20,12 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
-/// A crude suffix-stripping stem of a lowercased word, so inflections of a question word still
-/// match: `licensing`, `licensed`, `license` → `licens`; `moved`, `moves` → `mov`.
-pub(crate) fn stem(word: &str) -> &str {
-    for suffix in ["ing", "ed", "es", "s", "e"] {
-        if let Some(base) = word.strip_suffix(suffix) {
-            if base.chars().count() >= 3 && !(suffix == "s" && base.ends_with('s')) {
-                return base;
-            }
-        }
-    }
-    word
+/// The stem of a lowercased word (see [`stem_in_place`]), so inflections of a question word
+/// still match: `licensing`, `licensed`, `license` → `licens`; `moved`, `moves` → `mov`.
+pub(crate) fn stem(word: &str) -> String {
+    let mut s = word.to_owned();
+    stem_in_place(&mut s);
+    s
 }
 
 /// The relevance query, preprocessed once per block.
@@ -69,7 +64,11 @@ impl Query {
             });
             let has_digit = t.bytes().any(|b| b.is_ascii_digit());
             let inner_upper = t.chars().skip(1).any(char::is_uppercase) && t.chars().any(char::is_lowercase);
-            let structured = t.contains('_')
+            // `over-indented`, `non-strict`: hyphenated words often name an identifier.
+            let hyphenated =
+                t.split('-').filter(|p| p.len() >= 2 && p.chars().all(char::is_alphabetic)).count() >= 2;
+            let structured = hyphenated
+                || t.contains('_')
                 || t.contains('/')
                 || t.contains("::")
                 || t.starts_with("--")
@@ -148,6 +147,194 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
         .collect()
 }
 
+/// Lowercased, lightly stemmed word tokens of `text`, with identifiers also split into their
+/// parts (`should_strip_auth` → `should_strip_auth should strip auth`, `overIndentedLine` →
+/// `overindentedline over indent line`). Lets a question in plain words ("over-indented",
+/// "ports") meet code and prose that spell the same idea as identifiers or plurals.
+pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_stem(text, &mut String::new(), |w| out.push(w.to_owned()));
+    out
+}
+
+/// [`stemmed_words`] without allocating per word: `f` sees each token in turn.
+fn for_each_stem(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        if raw.len() < 2 {
+            continue;
+        }
+        let mut parts = 0;
+        for_each_part(raw, |_| parts += 1);
+        if parts > 1 {
+            lower_into(raw, buf);
+            f(buf);
+        }
+        for_each_part(raw, |p| {
+            if p.len() >= 2 {
+                lower_into(p, buf);
+                stem_in_place(buf);
+                f(buf);
+            }
+        });
+    }
+}
+
+fn lower_into(s: &str, buf: &mut String) {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(s.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word.
+fn for_each_part(word: &str, mut f: impl FnMut(&str)) {
+    for piece in word.split('_').filter(|p| !p.is_empty()) {
+        let mut start = 0;
+        let mut prev: Option<char> = None;
+        let mut chars = piece.char_indices().peekable();
+        while let Some((i, cur)) = chars.next() {
+            if let Some(prev) = prev {
+                let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+                let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                    || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                    || (prev.is_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_alphabetic());
+                if boundary {
+                    f(piece.get(start..i).unwrap_or(""));
+                    start = i;
+                }
+            }
+            prev = Some(cur);
+        }
+        f(piece.get(start..).unwrap_or(""));
+    }
+}
+
+/// THE stemmer: a light English suffix stripper, in place: plurals, `-ation`, `-ed`, `-ing`
+/// (doubled consonants undone), and a final silent `e` (so `license` meets `licensed`).
+fn stem_in_place(s: &mut String) {
+    if !s.is_ascii() || s.len() <= 3 {
+        return;
+    }
+    if s.ends_with("ies") && s.len() >= 5 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("sses") {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s.truncate(s.len() - 1);
+    }
+    if s.len() >= 9 && s.ends_with("ation") {
+        s.truncate(s.len() - 5);
+    }
+    for suffix in ["ing", "ed"] {
+        let base = s.len().saturating_sub(suffix.len());
+        let has_vowel = s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)));
+        if s.len() > suffix.len() + 2 && s.ends_with(suffix) && has_vowel {
+            s.truncate(base);
+            let b = s.as_bytes();
+            let n = b.len();
+            if n >= 2 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'e' | b'o') {
+                s.truncate(n - 1);
+            }
+            break;
+        }
+    }
+    if s.len() >= 4 && s.ends_with('e') && !s.ends_with("ee") {
+        s.pop();
+    }
+}
+
+/// How well one piece matches the question under [`bm25_stemmed`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct StemmedScore {
+    /// BM25 score.
+    pub bm25: f64,
+    /// Which of [`stemmed_terms`] the piece contains: bit `i` for term `i` (first 64 terms).
+    pub terms: u64,
+}
+
+/// The question's terms and identifiers as [`stemmed_words`], without stopwords, deduplicated.
+pub(crate) fn stemmed_terms(query: &Query) -> Vec<String> {
+    let mut wanted: Vec<String> = Vec::new();
+    for t in query.terms.iter().chain(&query.identifiers) {
+        for w in stemmed_words(t) {
+            if w.len() >= 3 && !STOPWORDS.contains(&w.as_str()) && !wanted.contains(&w) {
+                wanted.push(w);
+            }
+        }
+    }
+    wanted
+}
+
+/// BM25 over [`stemmed_words`]: the question's terms and identifiers against `docs`, both split
+/// and stemmed. Same formula and constants as [`bm25`]; for code and prose, where wording varies.
+pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
+    let wanted = stemmed_terms(query);
+    let n = docs.len();
+    if wanted.is_empty() || n == 0 {
+        return vec![StemmedScore::default(); n];
+    }
+    // Most tokens are not wanted: a first-byte filter skips them before any comparison.
+    let mut first = [false; 256];
+    for w in &wanted {
+        if let Some(&b) = w.as_bytes().first() {
+            first[usize::from(b)] = true;
+        }
+    }
+    let mut buf = String::new();
+    let mut counts: Vec<Vec<u32>> = Vec::with_capacity(n);
+    let mut lens = Vec::with_capacity(n);
+    let mut df = vec![0u32; wanted.len()];
+    for d in docs {
+        let mut c = vec![0u32; wanted.len()];
+        let mut len = 0u32;
+        for_each_stem(d, &mut buf, |w| {
+            len += 1;
+            if w.as_bytes().first().is_some_and(|&b| first[usize::from(b)]) {
+                if let Some(i) = wanted.iter().position(|x| x == w) {
+                    if let Some(x) = c.get_mut(i) {
+                        *x += 1;
+                    }
+                }
+            }
+        });
+        for (i, &x) in c.iter().enumerate() {
+            if x > 0 {
+                if let Some(d) = df.get_mut(i) {
+                    *d += 1;
+                }
+            }
+        }
+        counts.push(c);
+        lens.push(f64::from(len));
+    }
+    let avg = (lens.iter().sum::<f64>() / n as f64).max(1.0);
+    let (k1, b) = (1.2, 0.75);
+    let idf: Vec<f64> =
+        df.iter().map(|&d| ((n as f64 - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
+    counts
+        .iter()
+        .zip(&lens)
+        .map(|(c, len)| {
+            let mut score = StemmedScore::default();
+            for (i, (&f, w)) in c.iter().zip(&idf).enumerate() {
+                if f > 0 {
+                    let f = f64::from(f);
+                    score.bm25 += w * f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / avg));
+                    if i < 64 {
+                        score.terms |= 1 << i;
+                    }
+                }
+            }
+            score
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +361,27 @@ mod tests {
         }
         assert_eq!(stem("process"), "process");
         assert_eq!(stem("yes"), "yes");
+    }
+
+    #[test]
+    fn stemmed_words_split_identifiers() {
+        assert_eq!(
+            stemmed_words("overIndentedLineError METHOD_NOT_ALLOWED ports retries"),
+            [
+                "overindentedlineerror",
+                "over",
+                "indent",
+                "lin",
+                "error",
+                "method_not_allowed",
+                "method",
+                "not",
+                "allow",
+                "port",
+                "retry"
+            ]
+        );
+        assert_eq!(stemmed_words("stripped HTTPServer"), ["strip", "httpserver", "http", "server"]);
     }
 
     #[test]

@@ -100,10 +100,10 @@ fn walk<'a, 'n>(node: &'n Node<'a>, path: &mut String, leaf: bool, cx: &Context<
                 if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ') {
                     for w in words(&s) {
                         let w = stem(&w);
-                        if !it.seen.contains(w) {
-                            it.words.push_str(w);
+                        if !it.seen.contains(&w) {
+                            it.words.push_str(&w);
                             it.words.push(' ');
-                            it.seen.insert(w.to_owned());
+                            it.seen.insert(w);
                         }
                     }
                 }
@@ -221,8 +221,8 @@ fn words_of_question(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &m
     let mut terms: Vec<String> = Vec::new();
     for t in &cx.query.terms {
         let t = stem(t);
-        if !terms.iter().any(|x| x == t) {
-            terms.push(t.to_owned());
+        if !terms.contains(&t) {
+            terms.push(t);
         }
     }
     if terms.is_empty() {
@@ -288,7 +288,7 @@ fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores)
     }
     // Words that are only pieces of an identifier (`type` in `--fix-type`) do not name columns.
     let ids: Vec<String> = cx.query.identifiers.iter().map(|id| id.to_lowercase()).collect();
-    let terms: Vec<&str> = cx
+    let terms: Vec<String> = cx
         .query
         .terms
         .iter()

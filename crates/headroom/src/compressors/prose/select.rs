@@ -1,0 +1,155 @@
+//! Which lines of a document stay: every heading; then, while the byte budget lasts, the units
+//! the question is about (high BM25, its identifiers, its rare words), the units repeating a
+//! distinctive value those carry (a GUID, a code, a hash defined in one place and used in an
+//! example elsewhere), the first sentence of each section, and the rest by score. Repeated
+//! sentences are kept once.
+
+use std::collections::{HashMap, HashSet};
+
+use super::structure::{Document, LineKind, Unit, UnitKind};
+use crate::compressors::Context;
+use crate::relevance::bm25_stemmed;
+
+/// Share of the document's bytes kept when no target ratio is given.
+const KEEP_SHARE: f64 = 0.45;
+/// Units scoring at least this fraction of the best score are kept first.
+const STRONG_SCORE: f64 = 0.5;
+/// A question word found in at most this many units (or 0.5% of them) marks them all strong.
+const RARE_DF: usize = 3;
+/// A value repeated in at most this many units is followed from a strong unit to the others.
+const VALUE_DF: usize = 5;
+
+/// `true` for each line to keep.
+pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
+    let units = &doc.units;
+    let texts: Vec<&str> = units.iter().map(|u| u.text.as_str()).collect();
+    let stemmed = bm25_stemmed(cx.query, &texts);
+    let score = |i: usize| stemmed.get(i).map_or(0.0, |s| s.bm25);
+    let top = stemmed.iter().map(|s| s.bm25).fold(0.0, f64::max);
+
+    // Question words that only a few units use.
+    let rare_limit = RARE_DF.max(units.len() / 200);
+    let rare_mask = (0..64).fold(0u64, |mask, bit| {
+        let df = stemmed.iter().filter(|s| s.terms & (1 << bit) != 0).count();
+        if df > 0 && df <= rare_limit {
+            mask | (1 << bit)
+        } else {
+            mask
+        }
+    });
+    let ids: Vec<&str> = cx.query.identifiers.iter().map(String::as_str).filter(|id| id.len() >= 3).collect();
+    let is_strong = |i: usize| {
+        score(i) >= top * STRONG_SCORE && top > 0.0
+            || stemmed.get(i).is_some_and(|s| s.terms & rare_mask != 0)
+            || units.get(i).is_some_and(|u| ids.iter().any(|id| u.text.contains(id)))
+    };
+
+    let listed = |i: usize| units.get(i).is_some_and(|u| u.kind != UnitKind::Toc);
+    let mut by_score: Vec<usize> = (0..units.len()).filter(|&i| score(i) > 0.0 && listed(i)).collect();
+    by_score.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+    let strong: Vec<usize> = (0..units.len()).filter(|&i| listed(i) && is_strong(i)).collect();
+    let mut strong_sorted = strong.clone();
+    strong_sorted.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
+    let echoes = echoes(units, &strong);
+    let mut section_seen = HashSet::new();
+    let firsts: Vec<usize> = (0..units.len())
+        .filter(|&i| {
+            units.get(i).is_some_and(|u| {
+                u.kind == UnitKind::Sentence && u.section > 0 && section_seen.insert(u.section)
+            })
+        })
+        .collect();
+
+    let mut pick = Picker::new(doc, cx.target_ratio);
+    for i in strong_sorted.into_iter().chain(echoes).chain(firsts).chain(by_score) {
+        pick.take(units.get(i));
+    }
+    pick.keep
+}
+
+/// Units outside `strong` that repeat a distinctive value (letters and digits mixed, at least
+/// six characters, used by few units) found in a strong unit.
+fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
+    let values: HashSet<&str> =
+        strong.iter().filter_map(|&i| units.get(i)).flat_map(|u| values_in(&u.text)).collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    // One pass: which units use each value.
+    let mut users: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for t in values_in(&u.text) {
+            if values.contains(t) {
+                let list = users.entry(t).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    let strong: HashSet<usize> = strong.iter().copied().collect();
+    let mut out: Vec<usize> = users
+        .into_values()
+        .filter(|list| list.len() <= VALUE_DF)
+        .flatten()
+        .filter(|i| !strong.contains(i))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Distinctive values in `text`: letters and digits mixed, at least six characters.
+fn values_in(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| {
+        w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
+    })
+}
+
+/// Keeps units' lines while the byte budget lasts; headings are kept from the start.
+struct Picker<'d, 'a> {
+    doc: &'d Document<'a>,
+    keep: Vec<bool>,
+    kept: usize,
+    budget: usize,
+    seen: HashSet<String>,
+}
+
+impl<'d, 'a> Picker<'d, 'a> {
+    fn new(doc: &'d Document<'a>, target_ratio: Option<f64>) -> Self {
+        let keep: Vec<bool> = doc.kinds.iter().map(|k| *k == LineKind::Heading).collect();
+        let total: usize = doc.lines.iter().map(|l| l.len() + 1).sum();
+        let share = target_ratio.map_or(KEEP_SHARE, |r| (1.0 - r).clamp(0.05, 0.95));
+        let kept = doc.lines.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l.len() + 1).sum();
+        Self { doc, keep, kept, budget: (total as f64 * share) as usize, seen: HashSet::new() }
+    }
+
+    fn take(&mut self, unit: Option<&Unit>) {
+        let Some(u) = unit else { return };
+        let rows = u.first..=u.last;
+        if self.keep.get(rows.clone()).is_some_and(|ks| ks.iter().all(|k| *k)) {
+            return;
+        }
+        // The same sentence again (boilerplate, repeated notes) is kept once.
+        let norm: String =
+            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        if self.seen.contains(&norm) {
+            return;
+        }
+        let cost: usize = rows
+            .clone()
+            .filter(|&r| !self.keep.get(r).copied().unwrap_or(true))
+            .map(|r| self.doc.lines.get(r).map_or(0, |l| l.len() + 1))
+            .sum();
+        if self.kept + cost > self.budget {
+            return;
+        }
+        self.seen.insert(norm);
+        self.kept += cost;
+        for r in rows {
+            if let Some(k) = self.keep.get_mut(r) {
+                *k = true;
+            }
+        }
+    }
+}

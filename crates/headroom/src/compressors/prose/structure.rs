@@ -1,0 +1,353 @@
+//! The shape of a text document, line by line: headings (Markdown `#`, setext / RST underlines,
+//! RFC-style numbered or flush-left titles), page furniture (running headers and footers),
+//! code blocks (fences, RST `::` literal blocks and code directives), and the units that are
+//! scored and kept: sentences of paragraphs, list items, table rows, whole code blocks.
+
+use std::collections::HashMap;
+
+/// What one line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineKind {
+    Blank,
+    /// A section title (or its RST / setext underline).
+    Heading,
+    /// Running page header / footer repeated through the document.
+    Furniture,
+    /// Inside a code block (fence lines included).
+    Code,
+    /// Ordinary text.
+    Text,
+}
+
+/// What a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum UnitKind {
+    /// A sentence, list item or table row.
+    Sentence,
+    /// A whole code block.
+    Code,
+    /// A table-of-contents entry (dotted leaders): the headings it lists are kept anyway.
+    Toc,
+}
+
+/// A piece that is kept or dropped as a whole: lines `first..=last` (a line may be shared by
+/// two sentences).
+#[derive(Debug, Clone)]
+pub(super) struct Unit {
+    pub kind: UnitKind,
+    pub first: usize,
+    pub last: usize,
+    /// Index of the section (heading) it belongs to; 0 before the first heading.
+    pub section: usize,
+    /// Its text, line breaks folded.
+    pub text: String,
+}
+
+/// A document split into classified lines and units.
+#[derive(Debug)]
+pub(super) struct Document<'a> {
+    pub lines: Vec<&'a str>,
+    pub kinds: Vec<LineKind>,
+    pub units: Vec<Unit>,
+}
+
+const UNDERLINE_CHARS: &[char] = &['=', '-', '~', '^', '"', '\'', '`', '#', '*', '+', '_', ':', '.'];
+/// Abbreviations after which a period does not end a sentence.
+const ABBREVIATIONS: &[&str] =
+    &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
+
+pub(super) fn parse(text: &str) -> Document<'_> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut kinds: Vec<LineKind> =
+        lines.iter().map(|l| if l.trim().is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
+    mark_code(&lines, &mut kinds);
+    mark_furniture(&lines, &mut kinds);
+    mark_headings(&lines, &mut kinds);
+    let units = units(&lines, &kinds);
+    Document { lines, kinds, units }
+}
+
+fn set(kinds: &mut [LineKind], i: usize, k: LineKind) {
+    if let Some(x) = kinds.get_mut(i) {
+        *x = k;
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Fenced blocks, RST literal blocks (after a paragraph ending in `::`) and code directives.
+fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines.get(i).map_or("", |l| l.trim());
+        let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
+        if let Some(f) = fence {
+            let mut j = i + 1;
+            while j < lines.len() && !lines.get(j).is_some_and(|l| l.trim().starts_with(f)) {
+                j += 1;
+            }
+            for k in i..=j.min(lines.len() - 1) {
+                set(kinds, k, LineKind::Code);
+            }
+            i = j + 1;
+            continue;
+        }
+        let directive = t.starts_with(".. code") || t.starts_with(".. sourcecode::");
+        let literal = t.ends_with("::") && !t.starts_with("..");
+        if (directive || literal) && kinds.get(i) == Some(&LineKind::Text) {
+            let base = lines.get(i).map_or(0, |l| indent_of(l));
+            let mut j = i + 1;
+            let mut last = None;
+            while j < lines.len() {
+                let l = lines.get(j).copied().unwrap_or("");
+                if l.trim().is_empty() {
+                    j += 1;
+                    continue;
+                }
+                if indent_of(l) <= base {
+                    break;
+                }
+                last = Some(j);
+                j += 1;
+            }
+            if let Some(last) = last {
+                let from = if directive { i } else { i + 1 };
+                for k in from..=last {
+                    if kinds.get(k) != Some(&LineKind::Blank) {
+                        set(kinds, k, LineKind::Code);
+                    }
+                }
+                i = last + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Lines repeated through the document with only numbers changing and laid out in columns:
+/// running headers and footers of paginated text (`RFC 6455   ...   December 2011`).
+fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
+    let shape =
+        |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        if kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ") {
+            *counts.entry(shape(l)).or_default() += 1;
+        }
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if kinds.get(i) == Some(&LineKind::Text) && counts.get(&shape(l)).is_some_and(|&n| n >= 3) {
+            set(kinds, i, LineKind::Furniture);
+        }
+    }
+}
+
+fn is_underline(line: &str) -> bool {
+    let t = line.trim_end();
+    let Some(c) = t.chars().next() else { return false };
+    t.len() >= 3 && UNDERLINE_CHARS.contains(&c) && t.chars().all(|x| x == c)
+}
+
+fn mark_headings(lines: &[&str], kinds: &mut [LineKind]) {
+    // Flush-left titles count only where body text is indented (RFC style).
+    let text_rows: Vec<usize> = (0..lines.len()).filter(|&i| kinds.get(i) == Some(&LineKind::Text)).collect();
+    let indented = text_rows.iter().filter(|&&i| lines.get(i).is_some_and(|l| indent_of(l) > 0)).count();
+    let body_indented = indented * 10 >= text_rows.len() * 7;
+    for &i in &text_rows {
+        let line = lines.get(i).copied().unwrap_or("");
+        let t = line.trim();
+        let prev_blank = i == 0 || kinds.get(i - 1) != Some(&LineKind::Text);
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        let underlined = is_underline(next)
+            && next.trim_end().len() + 1 >= t.len()
+            && !is_underline(line)
+            && kinds.get(i + 1) == Some(&LineKind::Text);
+        let atx = t.starts_with('#') && t.trim_start_matches('#').starts_with(' ');
+        let flush = body_indented && indent_of(line) == 0 && prev_blank && t.len() <= 72 && !t.ends_with('.');
+        let numbered = prev_blank && indent_of(line) == 0 && is_numbered_title(t);
+        if underlined {
+            set(kinds, i, LineKind::Heading);
+            set(kinds, i + 1, LineKind::Heading);
+            if i > 0 && lines.get(i - 1).is_some_and(|l| is_underline(l)) {
+                set(kinds, i - 1, LineKind::Heading);
+            }
+        } else if (atx || flush || numbered) && !is_underline(line) {
+            set(kinds, i, LineKind::Heading);
+        }
+    }
+}
+
+/// `5.5.  Control Frames`, `10. Security Considerations`, `Appendix A.  Foo`.
+fn is_numbered_title(t: &str) -> bool {
+    let rest = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let numbered = rest.len() < t.len() && t.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let rest = rest.trim_start();
+    numbered
+        && t.len() <= 80
+        && rest.chars().next().is_some_and(char::is_uppercase)
+        && !t.ends_with('.')
+        && !t.contains(". . .")
+}
+
+/// Bullets and table rows start their own unit.
+fn starts_item(t: &str) -> bool {
+    let bullet = ["- ", "* ", "+ ", "o  ", "| ", "|"].iter().any(|b| t.starts_with(b));
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && t.get(digits..).is_some_and(|r| r.starts_with(". ") || r.starts_with(") "));
+    bullet || numbered || t.starts_with("+-") || t.contains(". . . .")
+}
+
+fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
+    let mut out = Vec::new();
+    let mut section = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        match kinds.get(i).copied().unwrap_or(LineKind::Blank) {
+            LineKind::Heading => {
+                if kinds.get(i + 1) != Some(&LineKind::Heading) {
+                    section += 1;
+                }
+                i += 1;
+            }
+            LineKind::Code => {
+                let mut j = i;
+                while kinds.get(j + 1) == Some(&LineKind::Code)
+                    || (kinds.get(j + 1) == Some(&LineKind::Blank)
+                        && kinds.get(j + 2) == Some(&LineKind::Code))
+                {
+                    j += 1;
+                }
+                let text = lines.get(i..=j).map(|ls| ls.join("\n")).unwrap_or_default();
+                out.push(Unit { kind: UnitKind::Code, first: i, last: j, section, text });
+                i = j + 1;
+            }
+            LineKind::Text => {
+                let mut j = i;
+                while kinds.get(j + 1) == Some(&LineKind::Text) {
+                    j += 1;
+                }
+                sentences(lines, i, j, section, &mut out);
+                i = j + 1;
+            }
+            LineKind::Blank | LineKind::Furniture => i += 1,
+        }
+    }
+    out
+}
+
+/// Split the paragraph on lines `first..=last` into sentences (and list items / table rows).
+fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mut Vec<Unit>) {
+    // The paragraph as one string, remembering where each line starts in it.
+    let mut para = String::new();
+    let mut starts = Vec::with_capacity(last + 1 - first);
+    let mut bounds = vec![0];
+    for row in first..=last {
+        let t = lines.get(row).map_or("", |l| l.trim());
+        if row > first {
+            para.push(' ');
+        }
+        if starts_item(t) {
+            bounds.push(para.len());
+        }
+        starts.push(para.len());
+        para.push_str(t);
+    }
+    let mut pos = 0;
+    while let Some(end) = para.get(pos..).and_then(sentence_end) {
+        pos += end;
+        bounds.push(pos);
+    }
+    bounds.push(para.len());
+    bounds.sort_unstable();
+    bounds.dedup();
+    let row_of = |offset: usize| first + starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    for w in bounds.windows(2) {
+        let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else { continue };
+        let piece = para.get(a..b).unwrap_or("");
+        let text = piece.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let lead = piece.len() - piece.trim_start().len();
+        let trail = piece.len() - piece.trim_end().len();
+        let (first_row, last_row) = (row_of(a + lead), row_of(b.saturating_sub(trail + 1)));
+        let kind = if text.contains(". . . .") { UnitKind::Toc } else { UnitKind::Sentence };
+        out.push(Unit { kind, first: first_row, last: last_row, section, text: text.to_owned() });
+    }
+}
+
+/// Byte offset just past the first sentence end in `s` that is followed by more text: a `.`,
+/// `!` or `?` (plus closing quotes / brackets) before whitespace and an upper-case letter,
+/// digit or opening quote / bracket, and not after an abbreviation or an initial.
+fn sentence_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(0);
+        if matches!(c, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while b.get(j).is_some_and(|x| matches!(x, b'"' | b'\'' | b')' | b']' | b'*' | b'`')) {
+                j += 1;
+            }
+            let spaced = b.get(j).is_some_and(|x| *x == b' ');
+            let mut k = j;
+            while b.get(k) == Some(&b' ') {
+                k += 1;
+            }
+            let next_ok = b.get(k).is_some_and(|x| {
+                x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
+            });
+            if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
+                return Some(j);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn abbreviation_before(s: &str, dot: usize) -> bool {
+    let head = s.get(..dot).unwrap_or("");
+    let word = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let lower = word.to_ascii_lowercase();
+    (word.len() == 1 && word.chars().all(char::is_alphabetic)) || ABBREVIATIONS.contains(&lower.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rst_headings_code_and_sentences() {
+        let text = "Timeouts\n--------\n\nMost requests should have a timeout. By default, requests do not time\nout unless set. Use e.g. a tuple::\n\n    r = requests.get(url, timeout=3)\n\nDone.\n";
+        let d = parse(text);
+        assert_eq!(d.kinds.get(..3), Some(&[LineKind::Heading, LineKind::Heading, LineKind::Blank][..]));
+        assert_eq!(d.kinds.get(6), Some(&LineKind::Code));
+        let texts: Vec<&str> = d.units.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Most requests should have a timeout.",
+                "By default, requests do not time out unless set.",
+                "Use e.g. a tuple::",
+                "    r = requests.get(url, timeout=3)",
+                "Done."
+            ]
+        );
+        assert_eq!((d.units[1].first, d.units[1].last), (3, 4));
+    }
+
+    #[test]
+    fn rfc_headings_and_furniture() {
+        let text = "5.5.  Control Frames\n\n   All control frames MUST have a payload length of 125 bytes or less\n   and MUST NOT be fragmented.\n\nFette & Melnikov             Standards Track                   [Page 36]\n\nRFC 6455                 The WebSocket Protocol            December 2011\n\nFette & Melnikov             Standards Track                   [Page 37]\n\nRFC 6455                 The WebSocket Protocol            December 2011\n\nFette & Melnikov             Standards Track                   [Page 38]\n\nRFC 6455                 The WebSocket Protocol            December 2011\n";
+        let d = parse(text);
+        assert_eq!(d.kinds.first(), Some(&LineKind::Heading));
+        assert_eq!(d.kinds.get(5), Some(&LineKind::Furniture));
+        assert_eq!(d.kinds.get(7), Some(&LineKind::Furniture));
+        assert_eq!(d.units.len(), 1);
+        assert_eq!(d.units[0].section, 1);
+    }
+}
