@@ -64,6 +64,39 @@ pub(crate) const ERROR_WORDS: &[&str] = &[
 /// Words that mark a warning.
 pub(crate) const WARNING_WORDS: &[&str] = &["warning", "warnings", "warn", "caution", "notice"];
 
+/// Words that mark security-relevant changes (credentials, vulnerabilities, access control).
+pub(crate) const SECURITY_WORDS: &[&str] = &[
+    "security",
+    "vulnerability",
+    "vulnerable",
+    "cve",
+    "exploit",
+    "leak",
+    "leaks",
+    "credential",
+    "credentials",
+    "password",
+    "passwd",
+    "secret",
+    "secrets",
+    "token",
+    "auth",
+    "authorization",
+    "authentication",
+    "permission",
+    "permissions",
+    "sanitize",
+    "injection",
+    "xss",
+    "csrf",
+    "ssrf",
+    "unsafe",
+    "privilege",
+    "tls",
+    "ssl",
+    "certificate",
+];
+
 /// Words that mark a run summary (test totals, build results).
 pub(crate) const SUMMARY_WORDS: &[&str] = &[
     "passed",
@@ -102,6 +135,7 @@ pub(crate) struct Signals {
     errors: Option<AhoCorasick>,
     warnings: Option<AhoCorasick>,
     summaries: Option<AhoCorasick>,
+    security: Option<AhoCorasick>,
 }
 
 impl std::fmt::Debug for Signals {
@@ -139,6 +173,7 @@ impl Signals {
             errors: automaton(ERROR_WORDS),
             warnings: automaton(WARNING_WORDS),
             summaries: automaton(SUMMARY_WORDS),
+            security: automaton(SECURITY_WORDS),
         }
     }
 
@@ -155,6 +190,11 @@ impl Signals {
     /// Does `text` contain a summary word?
     pub(crate) fn is_summary(&self, text: &str) -> bool {
         has_word(&self.summaries, text)
+    }
+
+    /// Does `text` contain a security word?
+    pub(crate) fn is_security(&self, text: &str) -> bool {
+        has_word(&self.security, text)
     }
 
     /// The strongest signal in `text`.

@@ -46,4 +46,4 @@ impl Compressor for SearchCompressor {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -23,52 +23,58 @@ pub(in crate::compressors) fn expanded(query: &Query) -> Query {
 }
 
 fn variants(t: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let stem = stem(t);
-    if stem != t {
-        out.push(stem.to_owned());
+    let mut bases: Vec<String> = vec![t.to_owned()];
+    let n = t.len();
+    let cut = |k: usize| t.get(..n - k).unwrap_or("").to_owned();
+    if n > 5 && t.ends_with("ing") {
+        bases.push(cut(3));
     }
-    // Digits-only or very short stems inflect poorly; only grow real words.
-    if stem.len() >= 3 && stem.bytes().all(|b| b.is_ascii_alphabetic()) {
-        let e_drop = stem.strip_suffix('e').unwrap_or(stem);
-        if e_drop != stem && e_drop.len() >= 3 {
-            out.push(e_drop.to_owned());
-        }
-        let sibilant = ["s", "x", "ch", "sh"].iter().any(|s| stem.ends_with(s));
-        let plural = if sibilant { format!("{stem}es") } else { format!("{stem}s") };
-        for v in [plural, format!("{e_drop}ed"), format!("{e_drop}ing")] {
-            if v != t {
-                out.push(v);
+    if n > 4 && t.ends_with("ied") || n > 4 && t.ends_with("ies") {
+        bases.push(format!("{}y", cut(3)));
+    } else if n > 4 && t.ends_with("ed") {
+        bases.push(cut(2));
+    } else if n > 4 && (t.ends_with("sses") || t.ends_with("xes") || t.ends_with("ches") || t.ends_with("shes")) {
+        bases.push(cut(2));
+    } else if n > 3 && t.ends_with('s') && !t.ends_with("ss") && !t.ends_with("us") && !t.ends_with("is") {
+        bases.push(cut(1));
+    }
+    // `stripp(ed)` → `strip`, `defin(ed)` → `define`.
+    let mut extra = Vec::new();
+    for b in bases.iter().skip(1) {
+        let c = b.as_bytes();
+        if let [.., x, y] = c {
+            if x == y && !is_vowel(*y) {
+                extra.push(b.get(..b.len() - 1).unwrap_or("").to_owned());
+            } else if !is_vowel(*y) {
+                extra.push(format!("{b}e"));
             }
         }
-        if let Some(y) = stem.strip_suffix('y') {
-            out.push(format!("{y}ies"));
+    }
+    bases.extend(extra);
+    let mut out: Vec<String> = Vec::new();
+    for b in &bases {
+        if b.len() < 3 || !b.bytes().all(|c| c.is_ascii_alphabetic()) {
+            continue;
         }
+        let stem = b.strip_suffix('e').unwrap_or(b);
+        let sibilant = ["s", "x", "ch", "sh"].iter().any(|s| b.ends_with(s));
+        let last = b.as_bytes().last().copied().unwrap_or(b'a');
+        let forms = [
+            b.clone(),
+            if sibilant { format!("{b}es") } else { format!("{b}s") },
+            format!("{stem}ed"),
+            format!("{stem}ing"),
+            // Doubled final consonant: `strip` → `stripped`, `stripping`.
+            if is_vowel(last) { String::new() } else { format!("{b}{}ed", last as char) },
+            if is_vowel(last) { String::new() } else { format!("{b}{}ing", last as char) },
+        ];
+        out.extend(forms.into_iter().filter(|f| !f.is_empty() && f != t));
     }
     out
 }
 
-/// A crude suffix-stripping stem: enough to match `errors`/`error`, `defined`/`define`.
-fn stem(t: &str) -> &str {
-    let n = t.len();
-    if n > 5 {
-        if let Some(s) = t.strip_suffix("ing") {
-            return s;
-        }
-    }
-    if n > 4 {
-        if let Some(s) = t.strip_suffix("ed") {
-            // `defined` → `defin` would miss `define`; keep the `e` when the stem wants it.
-            return if s.ends_with(|c: char| "aeiou".contains(c)) { s } else { &t[..n - 1] };
-        }
-        if t.ends_with("sses") || t.ends_with("xes") || t.ends_with("ches") || t.ends_with("shes") {
-            return &t[..n - 2];
-        }
-        if t.ends_with('s') && !t.ends_with("ss") && !t.ends_with("us") && !t.ends_with("is") {
-            return &t[..n - 1];
-        }
-    }
-    t
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
 const MODIFIERS: &[&str] = &[
@@ -231,6 +237,23 @@ pub(in crate::compressors) fn is_test_decl(content: &str) -> bool {
         || t.starts_with("@pytest.mark")
 }
 
+/// Is `name` a test function's name (`TestX`, `test_x`, `testX`)?
+pub(in crate::compressors) fn is_test_name(name: &str) -> bool {
+    name.starts_with("Test") || name.starts_with("test_") || name.starts_with("test") && name.chars().nth(4).is_some_and(char::is_uppercase)
+}
+
+/// Words in a question that make tests / docs / examples first-class.
+const PERIPHERAL_ASKS: &[&str] =
+    &["test", "tests", "doc", "docs", "example", "examples", "changelog", "history", "readme", "spec", "specs"];
+
+/// Does the question ask about tests, docs or examples?
+pub(in crate::compressors) fn asks_peripheral(query: &Query) -> bool {
+    query.terms.iter().any(|t| PERIPHERAL_ASKS.contains(&t.as_str()))
+}
+
+/// Score factor for tests / docs / examples when the question does not ask about them.
+pub(in crate::compressors) const PERIPHERAL_WEIGHT: f64 = 0.6;
+
 /// Lowercased words of a path, split on separators and `_`/`-`/`.` (`powershell_completions.go`
 /// → `powershell`, `completions`, `go`).
 pub(in crate::compressors) fn path_words(path: &str) -> impl Iterator<Item = String> + '_ {
@@ -367,8 +390,8 @@ mod tests {
 
     #[test]
     fn variants_match_inflections() {
-        let q = expanded(&Query::new("which error enums print the stack"));
-        for w in ["enum", "errors", "prints", "printing"] {
+        let q = expanded(&Query::new("which error enums print the stack, stripped, defined"));
+        for w in ["enum", "errors", "prints", "printing", "strip", "define", "stripping"] {
             assert!(q.terms.iter().any(|t| t == w), "{w} missing from {:?}", q.terms);
         }
     }

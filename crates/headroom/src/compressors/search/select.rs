@@ -19,15 +19,11 @@ const MARKER_BYTES: usize = 80;
 /// How far (in lines) a context line may sit from a kept match and still be kept.
 const CONTEXT_REACH: u32 = 1;
 
-/// Words in the question that make tests / docs / examples first-class hits.
 /// Words in the question that ask for definitions: they double the definition bonus.
 const DEFINITION_ASKS: &[&str] = &[
     "define", "defined", "defines", "definition", "definitions", "declare", "declared", "declaration",
     "implemented", "implementation", "signature", "signatures",
 ];
-
-const PERIPHERAL_ASKS: &[&str] =
-    &["test", "tests", "doc", "docs", "example", "examples", "changelog", "history", "readme", "spec"];
 
 /// Why a match ranks where it does.
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,7 +100,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let id_weights = rank::identifier_weights(query, &raws);
     let pattern = infer_pattern(&contents);
     let def_weight = if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
-    let wants_peripheral = query.terms.iter().any(|t| PERIPHERAL_ASKS.contains(&t.as_str()));
+    let wants_peripheral = rank::asks_peripheral(query);
     // Question words that single out a few matches; the searched pattern (in most of them) does not.
     let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
     let names: Vec<String> = query
@@ -134,7 +130,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let path = 0.5 * (rank::path_hits(query, row.path).min(3) as f64);
         let mut total = text + identifier + definition * def_weight + path;
         if !wants_peripheral && rank::is_peripheral_path(row.path) {
-            total *= 0.6;
+            total *= rank::PERIPHERAL_WEIGHT;
         }
         let total = rank::quantize(total);
         if let Some(s) = scores.get_mut(i) {

@@ -66,15 +66,13 @@ pub(in crate::compressors) fn run_case(
         outputs.push(out);
     }
     let (mut verbatim, mut recoverable, mut lost) = (0, 0, Vec::new());
-    for n in &case.needles {
+    for n in case.needles.iter().filter(|n| originals.iter().any(|o| o.contains(n.as_str()))) {
         if outputs.iter().any(|o| o.contains(n.as_str())) {
             verbatim += 1;
-        } else if originals.iter().any(|o| o.contains(n.as_str()))
-            && outputs.iter().any(|o| !Marker::find_all(o).is_empty())
-        {
+        } else if outputs.iter().any(|o| !Marker::find_all(o).is_empty()) {
             recoverable += 1;
             lost.push(format!("(recoverable) {n}"));
-        } else if !originals.is_empty() {
+        } else {
             lost.push(n.clone());
         }
     }
