@@ -46,17 +46,21 @@ pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, stric
     }
     let texts: Vec<String> = spans
         .iter()
-        .map(|&(a, b)| hunk.lines.get(a..b).unwrap_or(&[]).iter().map(|l| hunk.text(l)).collect::<Vec<_>>().join("\n"))
+        .map(|&(a, b)| {
+            hunk.lines.get(a..b).unwrap_or(&[]).iter().map(|l| hunk.text(l)).collect::<Vec<_>>().join("\n")
+        })
         .collect();
-    let docs: Vec<String> = texts.iter().map(|t| rank::with_subwords(t)).collect();
-    let text_scores = bm25(query, &docs.iter().map(String::as_str).collect::<Vec<_>>());
+    let terms = rank::term_set(query);
+    let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, &terms)).collect();
+    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let id_weights = rank::identifier_weights(query, &refs);
     let scores: Vec<f64> = texts
         .iter()
         .enumerate()
         .map(|(b, t)| {
-            let mut s = text_scores.get(b).copied().unwrap_or(0.0) + 1.5 * rank::identifier_score(query, &id_weights, t);
+            let mut s = text_scores.get(b).copied().unwrap_or(0.0)
+                + 1.5 * rank::identifier_score(query, &id_weights, t);
             if cx.signals.is_error(t) || cx.signals.is_security(t) {
                 s += 0.25;
             }
@@ -67,14 +71,9 @@ pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, stric
     // strict mode (tests nobody asked about) against the best, keeping only its peers.
     let mut ranked = scores.clone();
     ranked.sort_by(|a, b| b.total_cmp(a));
-    let reference = ranked.get(if strict { 0 } else { REFERENCE_RANK }).or(ranked.last()).copied().unwrap_or(0.0);
+    let reference =
+        ranked.get(if strict { 0 } else { REFERENCE_RANK }).or(ranked.last()).copied().unwrap_or(0.0);
     let share = if strict { STRICT_SHARE } else { BLOCK_SHARE };
-    #[cfg(test)]
-    if std::env::var("BLOCKS").is_ok() {
-        for (t, s) in texts.iter().zip(&scores) {
-            eprintln!("{s:6.2} | {}", t.chars().take(100).collect::<String>().replace('\n', " / "));
-        }
-    }
     if reference <= 0.0 {
         return Vec::new();
     }

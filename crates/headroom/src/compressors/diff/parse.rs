@@ -121,7 +121,8 @@ fn parse_file<'a>(lines: &[&'a str], start: usize, commit: usize) -> (File<'a>, 
             i += 1;
             // literal/delta blocks of base85, separated by one blank line.
             while let Some(&b) = lines.get(i) {
-                let next_block = lines.get(i + 1).is_some_and(|n| n.starts_with("literal ") || n.starts_with("delta "));
+                let next_block =
+                    lines.get(i + 1).is_some_and(|n| n.starts_with("literal ") || n.starts_with("delta "));
                 if b.is_empty() && !next_block {
                     break;
                 }
@@ -172,7 +173,11 @@ fn count_line(remaining: &mut [u32], p: &[u8], parents: usize) {
     for (j, r) in remaining.iter_mut().enumerate() {
         let column = p.get(j).copied().unwrap_or(b' ');
         // A parent has the line when its column says `-`, or `' '` on a line no parent removed.
-        let hit = if j < parents { column == b'-' || column == b' ' && !removed_somewhere } else { !removed_somewhere };
+        let hit = if j < parents {
+            column == b'-' || column == b' ' && !removed_somewhere
+        } else {
+            !removed_somewhere
+        };
         if hit {
             *r = r.saturating_sub(1);
         }
@@ -190,10 +195,8 @@ fn parse_hunk_header(l: &str) -> Option<Hunk<'_>> {
     let close = body.find(&format!(" {fence}"))?;
     let ranges = body.get(..close)?;
     let heading = body.get(close + 1 + ats..).unwrap_or("").trim_start();
-    let starts: Vec<u32> = ranges
-        .split_whitespace()
-        .filter_map(|r| r.get(1..)?.split(',').next()?.parse().ok())
-        .collect();
+    let starts: Vec<u32> =
+        ranges.split_whitespace().filter_map(|r| r.get(1..)?.split(',').next()?.parse().ok()).collect();
     if starts.len() != ats {
         return None;
     }
@@ -269,7 +272,8 @@ commit 2222222222222222222222222222222222222222
     #[test]
     fn log_with_hunks() {
         let parts = parse(LOG);
-        let files: Vec<&File<'_>> = parts.iter().filter_map(|p| if let Part::File(f) = p { Some(f) } else { None }).collect();
+        let files: Vec<&File<'_>> =
+            parts.iter().filter_map(|p| if let Part::File(f) = p { Some(f) } else { None }).collect();
         assert_eq!(files.len(), 1);
         let f = files[0];
         assert_eq!(f.path, "src/x.py");
@@ -279,7 +283,13 @@ commit 2222222222222222222222222222222222222222
         // Counts end the hunk at ` d`; the empty line and ` e` are not part of it.
         assert_eq!(f.hunks[0].lines, vec![" a", "-b", "+c", " d"]);
         assert_eq!((f.hunks[0].old_start, f.hunks[0].new_start, f.hunks[0].heading), (5, 5, "def f():"));
-        let lines: usize = parts.iter().map(|p| match p { Part::Line(_) => 1, Part::File(f) => f.header.len() + f.hunks.iter().map(|h| h.lines.len() + 1).sum::<usize>() }).sum();
+        let lines: usize = parts
+            .iter()
+            .map(|p| match p {
+                Part::Line(_) => 1,
+                Part::File(f) => f.header.len() + f.hunks.iter().map(|h| h.lines.len() + 1).sum::<usize>(),
+            })
+            .sum();
         assert_eq!(lines, LOG.split('\n').count());
     }
 
@@ -287,10 +297,10 @@ commit 2222222222222222222222222222222222222222
     fn combined_and_binary() {
         let text = "diff --cc a.c\nindex 1,2..3\n--- a/a.c\n+++ b/a.c\n@@@ -1,3 -1,1 +1,3 @@@\n  x\n- y\n +z\n++w\ndiff --git a/i.png b/i.png\nGIT binary patch\nliteral 5\nabcde\n\nliteral 0\nHcmV?d00001\n\ntail";
         let parts = parse(text);
-        let Some(Part::File(f)) = parts.first() else { return assert!(false) };
+        let Some(Part::File(f)) = parts.first() else { unreachable!("no file part") };
         assert_eq!(f.hunks[0].parents, 2);
         assert_eq!(f.hunks[0].lines, vec!["  x", "- y", " +z", "++w"]);
-        let Some(Part::File(b)) = parts.get(1) else { return assert!(false) };
+        let Some(Part::File(b)) = parts.get(1) else { unreachable!("no file part") };
         assert_eq!(b.binary, vec!["literal 5", "abcde", "", "literal 0", "HcmV?d00001"]);
         assert!(matches!(parts.get(2), Some(Part::Line(""))));
     }

@@ -21,6 +21,8 @@ const TRIM_MIN_BYTES: usize = 240;
 pub(super) const MARKER_BYTES: usize = 90;
 /// Below this many bytes (after collapsing and trimming) no hunk is dropped.
 const DROP_MIN_BYTES: usize = 10_000;
+/// In big diffs, hunks below this share of the best hunk drop even under budget.
+const NOISE_SHARE: f64 = 0.1;
 /// Hunks scoring at least this share of the best hunk are never dropped for budget.
 const MUST_SHARE: f64 = 0.5;
 
@@ -67,19 +69,17 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let asks_peripheral = rank::asks_peripheral(&query);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
-    // for its marker.
-    let mut hunks: Vec<Vec<Option<Trimmed<'a>>>> = files
-        .iter()
-        .map(|f| {
-            let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
-            let masks: Vec<Vec<bool>> = f.hunks.iter().map(|h| blocks::elide_mask(h, &query, cx, strict)).collect();
-            let full: Vec<Trimmed<'a>> = f.hunks.iter().zip(&masks).map(|(h, m)| trim::trim(h, usize::MAX, m)).collect();
-            let trimmed: Vec<Trimmed<'a>> = f.hunks.iter().zip(&masks).map(|(h, m)| trim::trim(h, REACH, m)).collect();
-            let saved: usize = full.iter().map(Trimmed::bytes).sum::<usize>().saturating_sub(trimmed.iter().map(Trimmed::bytes).sum());
-            let chosen = if saved >= TRIM_MIN_BYTES { trimmed } else { full };
-            chosen.into_iter().map(Some).collect()
-        })
-        .collect();
+    // for its marker (decided again once hunks have dropped).
+    let mut full: Vec<Vec<Trimmed<'a>>> = Vec::with_capacity(files.len());
+    let mut hunks: Vec<Vec<Option<Trimmed<'a>>>> = Vec::with_capacity(files.len());
+    for f in &files {
+        let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
+        let masks: Vec<Vec<bool>> =
+            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, cx, strict)).collect();
+        full.push(f.hunks.iter().zip(&masks).map(|(h, m)| trim::trim(h, usize::MAX, m)).collect());
+        hunks.push(f.hunks.iter().zip(&masks).map(|(h, m)| Some(trim::trim(h, REACH, m))).collect());
+    }
+    settle_trimming(&mut hunks, &full);
 
     // Small diffs are read whole but for context; big ones keep less.
     let default_keep = DEFAULT_KEEP + 0.3 * (-(total_bytes as f64) / 12_000.0).exp();
@@ -87,15 +87,19 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let budget = (total_bytes as f64 * keep_share) as usize;
     let mut est = estimate(parts, &collapse, &hunks);
     // Whole hunks drop only from big diffs; a small one reads fine once context is trimmed.
-    if est > budget && est > DROP_MIN_BYTES {
-        let best = scores.iter().flatten().filter(|s| s.total.is_finite()).map(|s| s.total).fold(0.0, f64::max);
+    if est > DROP_MIN_BYTES {
+        let best =
+            scores.iter().flatten().filter(|s| s.total.is_finite()).map(|s| s.total).fold(0.0, f64::max);
+        // With a clear best, hunks near zero are noise whatever the budget.
+        let floor = if best >= 1.0 { best * NOISE_SHARE } else { 0.0 };
         let mut order: Vec<(usize, usize)> = scores
             .iter()
             .enumerate()
             .flat_map(|(f, hs)| (0..hs.len()).map(move |h| (f, h)))
             .filter(|&(f, _)| collapse.get(f).is_some_and(Option::is_none))
             .collect();
-        let score_of = |(f, h): (usize, usize)| scores.get(f).and_then(|s| s.get(h)).copied().unwrap_or_default();
+        let score_of =
+            |(f, h): (usize, usize)| scores.get(f).and_then(|s| s.get(h)).copied().unwrap_or_default();
         // Least relevance per byte goes first: a big weak hunk before a small pointed one.
         let size_of = |(f, h): (usize, usize)| {
             hunks.get(f).and_then(|r| r.get(h)).and_then(Option::as_ref).map_or(1, Trimmed::bytes).max(1)
@@ -103,11 +107,8 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
         let density = |k: (usize, usize)| rank::quantize(1000.0 * score_of(k).total / size_of(k) as f64);
         order.sort_by(|&a, &b| density(a).total_cmp(&density(b)).then(a.cmp(&b)));
         for (f, h) in order {
-            if est <= budget {
-                break;
-            }
             let s = score_of((f, h));
-            if s.must || s.total >= best * MUST_SHARE {
+            if s.must || s.total >= best * MUST_SHARE || est <= budget && s.total >= floor {
                 continue;
             }
             let Some(row) = hunks.get_mut(f) else { continue };
@@ -129,7 +130,26 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
             est = est.saturating_add_signed(delta);
         }
     }
+    settle_trimming(&mut hunks, &full);
     Plan { collapse, hunks }
+}
+
+/// Per file, keep trimmed context only when it saves more than its marker costs.
+fn settle_trimming<'a>(hunks: &mut [Vec<Option<Trimmed<'a>>>], full: &[Vec<Trimmed<'a>>]) {
+    for (row, full) in hunks.iter_mut().zip(full) {
+        let saved: usize = row
+            .iter()
+            .zip(full)
+            .filter_map(|(t, f)| t.as_ref().map(|t| f.bytes().saturating_sub(t.bytes())))
+            .sum();
+        if saved < TRIM_MIN_BYTES {
+            for (t, f) in row.iter_mut().zip(full) {
+                if t.is_some() {
+                    *t = Some(f.clone());
+                }
+            }
+        }
+    }
 }
 
 /// Bytes the rendering will take, near enough for budgeting.
@@ -140,7 +160,12 @@ fn estimate(parts: &[Part<'_>], collapse: &[Option<Collapse>], hunks: &[Vec<Opti
         match p {
             Part::Line(l) => est += l.len() + 1,
             Part::File(file) => {
-                est += file.header.iter().filter(|l| !l.starts_with("--- ") && !l.starts_with("+++ ")).map(|l| l.len() + 1).sum::<usize>();
+                est += file
+                    .header
+                    .iter()
+                    .filter(|l| !l.starts_with("--- ") && !l.starts_with("+++ "))
+                    .map(|l| l.len() + 1)
+                    .sum::<usize>();
                 if !file.binary.is_empty() {
                     est += MARKER_BYTES;
                 }
@@ -202,9 +227,13 @@ fn score_hunks(
     let commit_bonus: Vec<f64> = messages
         .iter()
         .enumerate()
-        .map(|(c, m)| 0.5 * (message_text.get(c).copied().unwrap_or(0.0) + 2.0 * rank::identifier_score(query, &message_ids, m)))
+        .map(|(c, m)| {
+            0.5 * (message_text.get(c).copied().unwrap_or(0.0)
+                + 2.0 * rank::identifier_score(query, &message_ids, m))
+        })
         .collect();
 
+    let terms = rank::term_set(query);
     let mut index = Vec::new();
     let mut raws = Vec::new();
     let mut docs = Vec::new();
@@ -214,7 +243,7 @@ fn score_hunks(
         }
         for (h, hunk) in file.hunks.iter().enumerate() {
             let raw = changed_text(hunk);
-            docs.push(rank::with_subwords(&format!("{}\n{raw}", hunk.heading)));
+            docs.push(rank::with_subwords(&format!("{}\n{raw}", hunk.heading), &terms).into_owned());
             raws.push(raw);
             index.push((f, h));
         }
@@ -334,22 +363,35 @@ fn classify(file: &File<'_>, query: &Query) -> Option<Collapse> {
         let id = id.to_ascii_lowercase();
         id.contains(base) || base.contains(&id) && id.len() >= 4
     }) || file.hunks.iter().any(|h| {
-        h.lines.iter().filter(|l| h.is_change(l)).any(|l| query.identifiers.iter().any(|id| id.len() >= 4 && l.contains(id.as_str())))
+        h.lines
+            .iter()
+            .filter(|l| h.is_change(l))
+            .any(|l| query.identifiers.iter().any(|id| id.len() >= 4 && l.contains(id.as_str())))
     });
     if asked {
         return None;
     }
-    if LOCKFILES.contains(&base) || base.ends_with(".lock") || base.ends_with("-lock.json") || base.ends_with("-lock.yaml") {
+    if LOCKFILES.contains(&base)
+        || base.ends_with(".lock")
+        || base.ends_with("-lock.json")
+        || base.ends_with("-lock.yaml")
+    {
         return Some(Collapse::Lockfile);
     }
-    if GENERATED_MARKS.iter().any(|m| path.contains(m)) || path.starts_with("vendor/") || path.starts_with("dist/") {
+    if GENERATED_MARKS.iter().any(|m| path.contains(m))
+        || path.starts_with("vendor/")
+        || path.starts_with("dist/")
+    {
         return Some(Collapse::Generated);
     }
     if DATA_EXTENSIONS.iter().any(|e| base.ends_with(e)) {
         return Some(Collapse::Data);
     }
-    let changed: Vec<&str> =
-        file.hunks.iter().flat_map(|h| h.lines.iter().filter(|l| h.is_change(l)).map(|l| h.text(l))).collect();
+    let changed: Vec<&str> = file
+        .hunks
+        .iter()
+        .flat_map(|h| h.lines.iter().filter(|l| h.is_change(l)).map(|l| h.text(l)))
+        .collect();
     if changed.len() >= 8 {
         let encoded = changed.iter().filter(|l| is_encoded(l)).count();
         if encoded * 10 >= changed.len() * 8 {
@@ -368,7 +410,9 @@ fn classify(file: &File<'_>, query: &Query) -> Option<Collapse> {
 /// A base64 / hex body line (key, certificate, blob).
 fn is_encoded(l: &str) -> bool {
     let t = l.trim();
-    t.len() >= 40 && !t.contains(' ') && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    t.len() >= 40
+        && !t.contains(' ')
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
 }
 
 #[cfg(test)]
@@ -376,5 +420,8 @@ pub(super) fn debug_scores(parts: &[Part<'_>], cx: &Context<'_>) -> Vec<Vec<(f64
     let query = rank::expanded(cx.query);
     let files = files(parts);
     let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query)).collect();
-    score_hunks(parts, &files, &collapse, &query, cx).iter().map(|r| r.iter().map(|s| (s.total, s.must)).collect()).collect()
+    score_hunks(parts, &files, &collapse, &query, cx)
+        .iter()
+        .map(|r| r.iter().map(|s| (s.total, s.must)).collect())
+        .collect()
 }

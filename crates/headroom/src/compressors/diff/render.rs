@@ -27,9 +27,17 @@ pub(super) fn render(parts: &[Part<'_>], plan: &Plan<'_>, cx: &Context<'_>) -> S
     out.join("\n")
 }
 
-fn render_file(out: &mut Vec<String>, file: &File<'_>, collapse: Option<&str>, hunks: &[Option<Trimmed<'_>>], cx: &Context<'_>) {
+fn render_file(
+    out: &mut Vec<String>,
+    file: &File<'_>,
+    collapse: Option<&str>,
+    hunks: &[Option<Trimmed<'_>>],
+    cx: &Context<'_>,
+) {
     let derivable = derivable_names(&file.header);
-    out.extend(file.header.iter().enumerate().filter(|(k, _)| !derivable.contains(k)).map(|(_, l)| (*l).to_owned()));
+    out.extend(
+        file.header.iter().enumerate().filter(|(k, _)| !derivable.contains(k)).map(|(_, l)| (*l).to_owned()),
+    );
     if !file.binary.is_empty() {
         out.push(format!("(binary patch) {}", cx.marker(file.binary.len(), "lines")));
     }
@@ -101,9 +109,17 @@ fn derivable_names(header: &[&str]) -> Vec<usize> {
     let mut out = Vec::new();
     for (k, h) in header.iter().enumerate() {
         let derivable = if let Some(old) = h.strip_prefix("--- ") {
-            if created { old == "/dev/null" } else { paths.starts_with(old) && paths.get(old.len()..).is_some_and(|r| r.starts_with(" b/")) }
+            if created {
+                old == "/dev/null"
+            } else {
+                paths.starts_with(old) && paths.get(old.len()..).is_some_and(|r| r.starts_with(" b/"))
+            }
         } else if let Some(new) = h.strip_prefix("+++ ") {
-            if deleted { new == "/dev/null" } else { paths.ends_with(&format!(" {new}")) && new.starts_with("b/") }
+            if deleted {
+                new == "/dev/null"
+            } else {
+                paths.ends_with(&format!(" {new}")) && new.starts_with("b/")
+            }
         } else {
             false
         };

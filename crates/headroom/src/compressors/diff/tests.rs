@@ -2,12 +2,190 @@
 
 use super::DiffCompressor;
 use crate::compressors::search::tests::corpus_report;
+use crate::compressors::testing::run;
 use crate::detect::ContentKind;
+use crate::marker::Marker;
+
+/// A `git log -p` excerpt (psf/requests): the netrc lookup fix.
+const NETRC_FIX: &str = "commit 96ba401c1296ab1dda74a2365ef36d88f7d144ef
+Author: Nate Prewitt <nate.prewitt@gmail.com>
+Date:   Wed Sep 25 08:03:20 2024 -0700
+
+    Only use hostname to do netrc lookup instead of netloc
+
+diff --git a/src/requests/utils.py b/src/requests/utils.py
+index 699683e5..8a307ca8 100644
+--- a/src/requests/utils.py
++++ b/src/requests/utils.py
+@@ -236,13 +236,7 @@ def get_netrc_auth(url, raise_errors=False):
+             return
+ 
+         ri = urlparse(url)
+-
+-        # Strip port numbers from netloc. This weird `if...encode`` dance is
+-        # used for Python 3.2, which doesn't support unicode literals.
+-        splitstr = b\":\"
+-        if isinstance(url, str):
+-            splitstr = splitstr.decode(\"ascii\")
+-        host = ri.netloc.split(splitstr)[0]
++        host = ri.hostname
+ 
+         try:
+             _netrc = netrc(netrc_path).authenticators(host)
+";
+
+/// A big unrelated commit: `n` one-line hunks in one file.
+fn noise_commit(n: usize) -> String {
+    let mut s = String::from(
+        "commit 2019450b43511289d45c6b3e7376f2813e1c27b4\nAuthor: R <r@x>\nDate:   Sat Mar 29 14:53:45 2025 +0100\n\n    Rename helpers\n\ndiff --git a/src/requests/models.py b/src/requests/models.py\nindex 1443cb93..09fcb6de 100644\n--- a/src/requests/models.py\n+++ b/src/requests/models.py\n",
+    );
+    for i in 0..n {
+        let at = 100 + 40 * i;
+        s.push_str(&format!(
+            "@@ -{at},7 +{at},7 @@ class Response:\n     def helper_{i}(self):\n         value = self.raw_{i}\n         other = value + {i}\n-        return old_name_{i}(value, other)\n+        return new_name_{i}(value, other)\n \n     def after_{i}(self):\n"
+        ));
+    }
+    s
+}
+
+/// (removed, added) lines per file section of a diff text: visible `-`/`+` lines plus the
+/// counts printed in `(-d +a lines)` markers.
+fn change_counts(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out: Vec<(String, usize, usize)> = Vec::new();
+    let mut in_hunk = false;
+    for l in text.lines() {
+        if let Some(rest) = l.strip_prefix("diff --git ") {
+            out.push((rest.to_owned(), 0, 0));
+            in_hunk = false;
+            continue;
+        }
+        let Some(cur) = out.last_mut() else { continue };
+        if l.starts_with("@@") {
+            in_hunk = true;
+        } else if l.starts_with("commit ") {
+            in_hunk = false;
+        } else if let Some(m) =
+            l.strip_prefix('(').and_then(|r| r.split(" lines)").next()).filter(|_| l.contains("[headroom: "))
+        {
+            let nums: Vec<usize> = m
+                .rsplit(", ")
+                .next()
+                .unwrap_or(m)
+                .split(' ')
+                .filter_map(|x| x.trim_start_matches(['-', '+']).parse().ok())
+                .collect();
+            if let [d, a] = nums[..] {
+                cur.1 += d;
+                cur.2 += a;
+            }
+        } else if in_hunk && l.starts_with('-') && !l.starts_with("--- ") {
+            cur.1 += 1;
+        } else if in_hunk && l.starts_with('+') && !l.starts_with("+++ ") {
+            cur.2 += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn keeps_the_fix_and_counts_every_dropped_hunk() {
+    let text = format!("{}\n{NETRC_FIX}", noise_commit(60));
+    let q = "What exactly was the netrc fix (old line vs new line)?";
+    let out = run(&DiffCompressor, ContentKind::Diff, &text, q).unwrap_or_default();
+    for needle in [
+        "-        host = ri.netloc.split(splitstr)[0]",
+        "+        host = ri.hostname",
+        "    Only use hostname to do netrc lookup instead of netloc",
+        "commit 2019450b43511289d45c6b3e7376f2813e1c27b4",
+        "Date:   Sat Mar 29 14:53:45 2025 +0100",
+    ] {
+        assert!(out.contains(needle), "lost {needle:?}");
+    }
+    assert!(out.len() * 2 < text.len(), "{} -> {}", text.len(), out.len());
+    // Exact accounting: visible plus marked changes equal the input's, file by file.
+    assert_eq!(change_counts(&out), change_counts(&text));
+    // Every noise hunk is either shown (one piece each) or counted by a marker.
+    let noise = out.split("    Only use hostname").next().unwrap_or_default();
+    let hunks_marked: usize =
+        Marker::find_all(noise).iter().filter(|m| m.unit == "hunks").map(|m| m.count).sum();
+    let hunks_shown = noise.lines().filter(|l| l.starts_with("@@ ")).count();
+    assert_eq!(hunks_marked + hunks_shown, 60);
+    assert!(hunks_marked > 0);
+}
+
+#[test]
+fn collapses_lockfiles_with_counts() {
+    let mut text = String::from("diff --git a/Cargo.lock b/Cargo.lock\nindex 1111111..2222222 100644\n--- a/Cargo.lock\n+++ b/Cargo.lock\n");
+    for i in 0..30 {
+        text.push_str(&format!(
+            "@@ -{0},6 +{0},6 @@ dependencies = [\n [[package]]\n name = \"crate{i}\"\n-version = \"1.0.{i}\"\n+version = \"1.1.{i}\"\n source = \"registry+https://github.com/rust-lang/crates.io-index\"\n-checksum = \"aaaa{i}\"\n+checksum = \"bbbb{i}\"\n",
+            10 + 7 * i
+        ));
+    }
+    text.push_str("diff --git a/src/lib.rs b/src/lib.rs\nindex 3333333..4444444 100644\n--- a/src/lib.rs\n+++ b/src/lib.rs\n@@ -1,3 +1,3 @@\n use serde;\n-pub fn parse() {}\n+pub fn parse_all() {}\n \n");
+    let out = run(&DiffCompressor, ContentKind::Diff, &text, "why was parse renamed?").unwrap_or_default();
+    assert!(out.contains("diff --git a/Cargo.lock b/Cargo.lock\n"));
+    let summary = out.lines().find(|l| l.starts_with("(lockfile")).unwrap_or_default();
+    assert!(
+        summary.starts_with("(lockfile, -60 +60 lines) [headroom: 30 hunks omitted; retrieve hash="),
+        "{summary}"
+    );
+    assert!(out.contains("-pub fn parse() {}\n+pub fn parse_all() {}"));
+    assert_eq!(change_counts(&out), change_counts(&text));
+}
+
+#[test]
+fn trimmed_hunks_have_true_headers() {
+    let q = "which helpers were renamed, and what do they return now?";
+    let text = format!("{}\n{NETRC_FIX}", noise_commit(60));
+    let out = run(&DiffCompressor, ContentKind::Diff, &text, q).unwrap_or_default();
+    // Re-parse the output: every piece's header counts match the lines printed under it.
+    let parts = super::parse::parse(&out);
+    let mut pieces = 0;
+    for f in super::plan::files(&parts) {
+        for h in &f.hunks {
+            let old = h.lines.iter().filter(|l| !l.starts_with('+')).count();
+            let new = h.lines.iter().filter(|l| !l.starts_with('-')).count();
+            let header_counts: Vec<usize> = h
+                .header
+                .split(' ')
+                .filter(|t| t.starts_with('-') || t.starts_with('+'))
+                .map(|t| t.split(',').nth(1).and_then(|c| c.parse().ok()).unwrap_or(1))
+                .collect();
+            assert_eq!(header_counts, vec![old, new], "{}", h.header);
+            pieces += 1;
+        }
+    }
+    assert!(pieces >= 1);
+    // Some headers were recomputed for trimmed context (`@@ -942,3 +942,3 @@` for `@@ -940,7 ...`).
+    assert!(out.lines().any(|l| l.starts_with("@@ ") && !text.contains(l)), "{out}");
+}
+
+#[test]
+fn lossless_mode_leaves_diffs_alone() {
+    use crate::compressors::{Compressor, Context, Mode};
+    let query = crate::relevance::Query::new("netrc");
+    let counter = crate::tokens::TokenCounter::for_model("gpt-4o");
+    let signals = crate::signals::Signals::new();
+    let cx = Context {
+        kind: ContentKind::Diff,
+        query: &query,
+        mode: Mode::Lossless,
+        counter: &counter,
+        signals: &signals,
+        hash: crate::marker::ContentHash::of(NETRC_FIX),
+        target_ratio: None,
+    };
+    assert_eq!(DiffCompressor.compress(NETRC_FIX, &cx), Ok(None));
+}
 
 #[test]
 fn corpus_diff_targets() {
-    let (results, before, after) =
-        corpus_report(&DiffCompressor, ContentKind::Diff, &["s_diff_", "s_anth_diff_", "s_multi_requests_redirect_auth"]);
+    let (results, before, after) = corpus_report(
+        &DiffCompressor,
+        ContentKind::Diff,
+        &["s_diff_", "s_anth_diff_", "s_multi_requests_redirect_auth"],
+    );
     assert!(results.len() >= 4);
     for r in results.iter().filter(|r| r.id.contains("diff")) {
         assert!(r.lost.is_empty(), "{}: needles not kept verbatim: {:?}", r.id, r.lost);
@@ -32,17 +210,35 @@ fn debug_hunks() {
             let query = crate::relevance::Query::new(&case.question);
             let counter = crate::tokens::TokenCounter::for_model("gpt-4o");
             let signals = crate::signals::Signals::new();
-            let cx = Context { kind: ContentKind::Diff, query: &query, mode: Mode::Lossy, counter: &counter, signals: &signals, hash: crate::marker::ContentHash::of(text), target_ratio: None };
+            let cx = Context {
+                kind: ContentKind::Diff,
+                query: &query,
+                mode: Mode::Lossy,
+                counter: &counter,
+                signals: &signals,
+                hash: crate::marker::ContentHash::of(text),
+                target_ratio: None,
+            };
             let parts = super::parse::parse(text);
             let scores = super::plan::debug_scores(&parts, &cx);
             for (f, file) in super::plan::files(&parts).iter().enumerate() {
                 for (h, hunk) in file.hunks.iter().enumerate() {
-                    let needle = case.needles.iter().any(|n| hunk.lines.iter().any(|l| l.contains(n.as_str())));
+                    let needle =
+                        case.needles.iter().any(|n| hunk.lines.iter().any(|l| l.contains(n.as_str())));
                     let (s, m) = scores[f][h];
-                    eprintln!("{s:6.2} {} {} c{} {} {}", if m { "M" } else { " " }, if needle { "N" } else { " " }, file.commit, file.path, hunk.header.chars().take(60).collect::<String>());
+                    eprintln!(
+                        "{s:6.2} {} {} c{} {} {}",
+                        if m { "M" } else { " " },
+                        if needle { "N" } else { " " },
+                        file.commit,
+                        file.path,
+                        hunk.header.chars().take(60).collect::<String>()
+                    );
                 }
             }
-            let out = crate::compressors::testing::run(&DiffCompressor, ContentKind::Diff, text, &case.question).unwrap_or_default();
+            let out =
+                crate::compressors::testing::run(&DiffCompressor, ContentKind::Diff, text, &case.question)
+                    .unwrap_or_default();
             let _ = std::fs::write(format!("/tmp/sd/out_{id}.{k}.txt"), &out);
         }
     }

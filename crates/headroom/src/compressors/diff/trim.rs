@@ -42,10 +42,13 @@ impl Trimmed<'_> {
             .map(|p| {
                 p.header.len()
                     + 1
-                    + p.rows.iter().map(|r| match r {
-                        Row::Line(l) => l.len() + 1,
-                        Row::Gap(_) => super::plan::MARKER_BYTES,
-                    }).sum::<usize>()
+                    + p.rows
+                        .iter()
+                        .map(|r| match r {
+                            Row::Line(l) => l.len() + 1,
+                            Row::Gap(_) => super::plan::MARKER_BYTES,
+                        })
+                        .sum::<usize>()
             })
             .sum()
     }
@@ -54,7 +57,10 @@ impl Trimmed<'_> {
 /// The hunk unchanged, as one piece.
 pub(super) fn whole<'a>(hunk: &Hunk<'a>) -> Trimmed<'a> {
     Trimmed {
-        pieces: vec![Piece { header: hunk.header.into(), rows: hunk.lines.iter().map(|l| Row::Line(l)).collect() }],
+        pieces: vec![Piece {
+            header: hunk.header.into(),
+            rows: hunk.lines.iter().map(|l| Row::Line(l)).collect(),
+        }],
         dropped: 0,
     }
 }
@@ -70,7 +76,8 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
     }
     let mut keep = vec![true; n];
     if hunk.parents == 1 {
-        let change: Vec<bool> = hunk.lines.iter().enumerate().map(|(k, l)| is_change(l) && !elided(k)).collect();
+        let change: Vec<bool> =
+            hunk.lines.iter().enumerate().map(|(k, l)| is_change(l) && !elided(k)).collect();
         keep = context_mask(hunk, &change, reach);
         for (k, x) in keep.iter_mut().enumerate() {
             *x |= elided(k);
@@ -92,7 +99,12 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
             _ => (1, 1),
         };
         if keep.get(k) == Some(&true) {
-            let cur = current.get_or_insert_with(|| Open { first: k, old: (old_ln, 0), new: (new_ln, 0), rows: Vec::new() });
+            let cur = current.get_or_insert_with(|| Open {
+                first: k,
+                old: (old_ln, 0),
+                new: (new_ln, 0),
+                rows: Vec::new(),
+            });
             cur.old.1 += d_old;
             cur.new.1 += d_new;
             match (elided(k), cur.rows.last_mut()) {
@@ -202,19 +214,38 @@ mod tests {
     use crate::compressors::diff::parse::{parse, Part};
 
     fn hunk_of(text: &str) -> Option<Hunk<'_>> {
-        parse(text).into_iter().find_map(|p| if let Part::File(f) = p { f.hunks.into_iter().next() } else { None })
+        parse(text).into_iter().find_map(|p| {
+            if let Part::File(f) = p {
+                f.hunks.into_iter().next()
+            } else {
+                None
+            }
+        })
     }
 
     #[test]
     fn trims_edges_and_splits_long_gaps() {
         let text = "--- a/u.py\n+++ b/u.py\n@@ -236,14 +236,11 @@ def get_netrc_auth(url):\n             return\n \n         ri = urlparse(url)\n-\n-        splitstr = b\":\"\n-        host = ri.netloc.split(splitstr)[0]\n+        host = ri.hostname\n \n         try:\n             a = 1\n             b = 2\n             c = 3\n             d = 4\n-            e = 5\n             f = 6\n";
-        let Some(h) = hunk_of(text) else { return assert!(false, "no hunk") };
+        let Some(h) = hunk_of(text) else { unreachable!("no hunk") };
         let t = trim(&h, 1, &[]);
         assert_eq!(t.pieces.len(), 2);
         assert_eq!(t.pieces[0].header, "@@ -238,5 +238,3 @@ def get_netrc_auth(url):");
-        assert_eq!(t.pieces[0].rows, lines(&["         ri = urlparse(url)", "-", "-        splitstr = b\":\"", "-        host = ri.netloc.split(splitstr)[0]", "+        host = ri.hostname", " "]));
+        assert_eq!(
+            t.pieces[0].rows,
+            lines(&[
+                "         ri = urlparse(url)",
+                "-",
+                "-        splitstr = b\":\"",
+                "-        host = ri.netloc.split(splitstr)[0]",
+                "+        host = ri.hostname",
+                " "
+            ])
+        );
         assert_eq!(t.pieces[1].header, "@@ -247,3 +245,2 @@ def get_netrc_auth(url):");
-        assert_eq!(t.pieces[1].rows, lines(&["             d = 4", "-            e = 5", "             f = 6"]));
+        assert_eq!(
+            t.pieces[1].rows,
+            lines(&["             d = 4", "-            e = 5", "             f = 6"])
+        );
         // kept + dropped = all lines.
         let kept: usize = t.pieces.iter().map(|p| p.rows.len()).sum();
         assert_eq!(kept + t.dropped, h.lines.len());
@@ -223,14 +254,14 @@ mod tests {
     #[test]
     fn short_gaps_stay_whole() {
         let text = "--- a/x\n+++ b/x\n@@ -1,5 +1,5 @@\n a\n-b\n+B\n c\n-d\n+D\n";
-        let Some(h) = hunk_of(text) else { return assert!(false, "no hunk") };
+        let Some(h) = hunk_of(text) else { unreachable!("no hunk") };
         assert_eq!(trim(&h, 1, &[]), whole(&h));
     }
 
     #[test]
     fn elided_blocks_become_gaps_under_the_original_header() {
         let text = "--- /dev/null\n+++ b/n.ts\n@@ -0,0 +1,7 @@\n+import x\n+\n+function a() {\n+  return 1\n+}\n+\n+export const b = 2\n";
-        let Some(h) = hunk_of(text) else { return assert!(false, "no hunk") };
+        let Some(h) = hunk_of(text) else { unreachable!("no hunk") };
         let t = trim(&h, 1, &[false, false, true, true, true, false, false]);
         assert_eq!(t.pieces.len(), 1);
         assert_eq!(t.pieces[0].header, "@@ -0,0 +1,7 @@");

@@ -2,6 +2,9 @@
 //! the question's terms, definition and test-name detection, path words, and the
 //! near-duplicate key. Scoring itself (BM25) lives in `crate::relevance`.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use crate::relevance::Query;
 
 /// `query` with simple word-form variants of each term added (`enums` → `enum`, `print` →
@@ -29,11 +32,15 @@ fn variants(t: &str) -> Vec<String> {
     if n > 5 && t.ends_with("ing") {
         bases.push(cut(3));
     }
-    if n > 4 && t.ends_with("ied") || n > 4 && t.ends_with("ies") {
+    if n > 4 && (t.ends_with("ied") || t.ends_with("ies")) {
         bases.push(format!("{}y", cut(3)));
-    } else if n > 4 && t.ends_with("ed") {
-        bases.push(cut(2));
-    } else if n > 4 && (t.ends_with("sses") || t.ends_with("xes") || t.ends_with("ches") || t.ends_with("shes")) {
+    } else if n > 4
+        && (t.ends_with("ed")
+            || t.ends_with("sses")
+            || t.ends_with("xes")
+            || t.ends_with("ches")
+            || t.ends_with("shes"))
+    {
         bases.push(cut(2));
     } else if n > 3 && t.ends_with('s') && !t.ends_with("ss") && !t.ends_with("us") && !t.ends_with("is") {
         bases.push(cut(1));
@@ -188,7 +195,11 @@ pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
         let after = t.get(name.len()..).unwrap_or("");
         let after = after.trim_start();
         let ty = ident_prefix(after.trim_start_matches(['*', '[', ']']));
-        let after_ty = if ty.is_empty() { after } else { after.get(after.find(ty).unwrap_or(0) + ty.len()..).unwrap_or("") };
+        let after_ty = if ty.is_empty() {
+            after
+        } else {
+            after.get(after.find(ty).unwrap_or(0) + ty.len()..).unwrap_or("")
+        };
         if !name.is_empty()
             && (after.starts_with("= ") || after_ty.trim_start().starts_with("= "))
             && !after.starts_with("==")
@@ -200,7 +211,7 @@ pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
     if modified {
         let ty = ident_prefix(t);
         let rest = t.get(ty.len()..).unwrap_or("");
-        let rest = rest.trim_start_matches(|c: char| c == '<' || c == '>' || c == '[' || c == ']' || c == ',');
+        let rest = rest.trim_start_matches(['<', '>', '[', ']', ',']);
         let rest = rest.trim_start();
         let name = ident_prefix(rest);
         if !ty.is_empty() && !name.is_empty() && rest.get(name.len()..).is_some_and(|r| r.starts_with('(')) {
@@ -239,12 +250,25 @@ pub(in crate::compressors) fn is_test_decl(content: &str) -> bool {
 
 /// Is `name` a test function's name (`TestX`, `test_x`, `testX`)?
 pub(in crate::compressors) fn is_test_name(name: &str) -> bool {
-    name.starts_with("Test") || name.starts_with("test_") || name.starts_with("test") && name.chars().nth(4).is_some_and(char::is_uppercase)
+    name.starts_with("Test")
+        || name.starts_with("test_")
+        || name.starts_with("test") && name.chars().nth(4).is_some_and(char::is_uppercase)
 }
 
 /// Words in a question that make tests / docs / examples first-class.
-const PERIPHERAL_ASKS: &[&str] =
-    &["test", "tests", "doc", "docs", "example", "examples", "changelog", "history", "readme", "spec", "specs"];
+const PERIPHERAL_ASKS: &[&str] = &[
+    "test",
+    "tests",
+    "doc",
+    "docs",
+    "example",
+    "examples",
+    "changelog",
+    "history",
+    "readme",
+    "spec",
+    "specs",
+];
 
 /// Does the question ask about tests, docs or examples?
 pub(in crate::compressors) fn asks_peripheral(query: &Query) -> bool {
@@ -281,32 +305,52 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
         || p.contains("history")
 }
 
-/// `text` followed by the camelCase / snake_case pieces of its compound words, so BM25 matches
-/// `state` in `from_fn_with_state` and `router` in `MethodRouter` as well as the whole words.
-pub(in crate::compressors) fn with_subwords(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    out.push_str(text);
+/// The question's terms as a set, for [`with_subwords`].
+pub(in crate::compressors) fn term_set(query: &Query) -> HashSet<&str> {
+    query.terms.iter().map(String::as_str).collect()
+}
+
+/// `text` followed by those camelCase / snake_case pieces of its compound words that are
+/// question terms, so BM25 matches `state` in `from_fn_with_state` and `router` in
+/// `MethodRouter` as well as the whole words. Borrows when nothing is added.
+pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &HashSet<&str>) -> Cow<'t, str> {
+    let mut out: Option<String> = None;
+    let mut piece = String::new();
     for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         let b = word.as_bytes();
-        let compound = word.contains('_')
-            || b.windows(2).any(|w| w.first().is_some_and(u8::is_ascii_lowercase) && w.get(1).is_some_and(u8::is_ascii_uppercase));
+        let compound = b.contains(&b'_')
+            || b.windows(2).any(|w| {
+                w.first().is_some_and(u8::is_ascii_lowercase) && w.get(1).is_some_and(u8::is_ascii_uppercase)
+            });
         if !compound {
             continue;
         }
-        out.push(' ');
-        for (i, c) in word.char_indices() {
-            let prev_lower = i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_lowercase);
-            if c == '_' {
-                out.push(' ');
-            } else {
-                if prev_lower && c.is_ascii_uppercase() {
-                    out.push(' ');
-                }
-                out.push(c);
+        let mut start = 0;
+        for i in 1..=b.len() {
+            let at_end = i == b.len();
+            let boundary = at_end
+                || b.get(i) == Some(&b'_')
+                || b.get(i - 1) == Some(&b'_')
+                || b.get(i - 1).is_some_and(u8::is_ascii_lowercase)
+                    && b.get(i).is_some_and(u8::is_ascii_uppercase);
+            if !boundary || !word.is_char_boundary(i) {
+                continue;
+            }
+            let part = word.get(start..i).unwrap_or("").trim_matches('_');
+            start = i;
+            if part.len() < 3 {
+                continue;
+            }
+            piece.clear();
+            piece.extend(part.chars().flat_map(char::to_lowercase));
+            if terms.contains(piece.as_str()) {
+                let o = out.get_or_insert_with(|| text.to_owned());
+                o.push(' ');
+                o.push_str(&piece);
             }
         }
     }
-    out
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// `x` rounded to 1e-6, so scores summed in hash-map order compare equal when they are equal.
@@ -377,7 +421,10 @@ mod tests {
         assert_eq!(def_name("    pub fn with_state<S2>(self, state: S) -> Router<S2> {"), Some("with_state"));
         assert_eq!(def_name("pub(crate) async fn call(&self)"), Some("call"));
         assert_eq!(def_name("func (c *Command) getCompletions(args []string) {"), Some("getCompletions"));
-        assert_eq!(def_name("\tShellCompDirectiveError ShellCompDirective = 1 << iota"), Some("ShellCompDirectiveError"));
+        assert_eq!(
+            def_name("\tShellCompDirectiveError ShellCompDirective = 1 << iota"),
+            Some("ShellCompDirectiveError")
+        );
         assert_eq!(def_name("DEFAULT_POOL_TIMEOUT = None"), Some("DEFAULT_POOL_TIMEOUT"));
         assert_eq!(def_name("pub enum LoginError {"), Some("LoginError"));
         assert_eq!(def_name("    def should_strip_auth(self, old_url, new_url):"), Some("should_strip_auth"));
@@ -398,7 +445,13 @@ mod tests {
 
     #[test]
     fn subwords() {
-        assert_eq!(with_subwords("x from_fn_with_state(MethodRouter)"), "x from_fn_with_state(MethodRouter) from fn with state Method Router");
+        let q = Query::new("which state does the router take");
+        let terms = term_set(&q);
+        assert_eq!(
+            with_subwords("x from_fn_with_state(MethodRouter)", &terms),
+            "x from_fn_with_state(MethodRouter) state router"
+        );
+        assert_eq!(with_subwords("plain words", &terms), "plain words");
     }
 
     #[test]

@@ -21,8 +21,18 @@ const CONTEXT_REACH: u32 = 1;
 
 /// Words in the question that ask for definitions: they double the definition bonus.
 const DEFINITION_ASKS: &[&str] = &[
-    "define", "defined", "defines", "definition", "definitions", "declare", "declared", "declaration",
-    "implemented", "implementation", "signature", "signatures",
+    "define",
+    "defined",
+    "defines",
+    "definition",
+    "definitions",
+    "declare",
+    "declared",
+    "declaration",
+    "implemented",
+    "implementation",
+    "signature",
+    "signatures",
 ];
 
 /// Why a match ranks where it does.
@@ -32,8 +42,6 @@ pub(super) struct Score {
     pub total: f64,
     /// Part from the question's identifiers (kept even past the budget).
     pub identifier: f64,
-    /// Part from being a definition.
-    pub definition: f64,
     /// A definition whose name carries a word of the question.
     pub named: bool,
 }
@@ -44,11 +52,13 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
     let scores = score_matches(rows, &query);
     let mut keep: Vec<bool> = rows.iter().map(|r| !matches!(r.kind, Kind::Match | Kind::Context)).collect();
 
-    let total: usize = rows.iter().filter(|r| matches!(r.kind, Kind::Match | Kind::Context)).map(|r| r.raw.len() + 1).sum();
+    let total: usize =
+        rows.iter().filter(|r| matches!(r.kind, Kind::Match | Kind::Context)).map(|r| r.raw.len() + 1).sum();
     let keep_share = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.05, 0.95));
     let budget = (total as f64 * keep_share) as usize;
 
-    let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
+    let mut order: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
     let score_of = |i: usize| scores.get(i).map_or(0.0, |s| s.total);
     order.sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
 
@@ -92,14 +102,18 @@ const DEF_PATTERN: f64 = 2.0;
 const DEF_OTHER: f64 = 0.75;
 
 fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
-    let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
+    let idx: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
     let contents: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.content).collect();
     let raws: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.raw).collect();
-    let docs: Vec<String> = contents.iter().map(|c| rank::with_subwords(c)).collect();
-    let text_scores = bm25(query, &docs.iter().map(String::as_str).collect::<Vec<_>>());
+    let terms = rank::term_set(query);
+    let docs: Vec<std::borrow::Cow<'_, str>> =
+        contents.iter().map(|c| rank::with_subwords(c, &terms)).collect();
+    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let id_weights = rank::identifier_weights(query, &raws);
     let pattern = infer_pattern(&contents);
-    let def_weight = if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
+    let def_weight =
+        if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
     let wants_peripheral = rank::asks_peripheral(query);
     // Question words that single out a few matches; the searched pattern (in most of them) does not.
     let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
@@ -113,6 +127,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         .collect();
 
     let mut scores = vec![Score::default(); rows.len()];
+    let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
     for (k, &i) in idx.iter().enumerate() {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
@@ -127,16 +142,22 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
                 DEF_OTHER
             }
         });
-        let path = 0.5 * (rank::path_hits(query, row.path).min(3) as f64);
-        let mut total = text + identifier + definition * def_weight + path;
-        if !wants_peripheral && rank::is_peripheral_path(row.path) {
-            total *= rank::PERIPHERAL_WEIGHT;
+        // Rows of one file sit together: reuse the path's verdict.
+        if cached.0 != row.path {
+            let weight = if !wants_peripheral && rank::is_peripheral_path(row.path) {
+                rank::PERIPHERAL_WEIGHT
+            } else {
+                1.0
+            };
+            cached = (row.path, 0.5 * (rank::path_hits(query, row.path).min(3) as f64), weight);
         }
+        let (_, path, weight) = cached;
+        let total = (text + identifier + definition * def_weight + path) * weight;
         let total = rank::quantize(total);
         if let Some(s) = scores.get_mut(i) {
             // Asked where things are defined: definitions of the searched name are the answer.
             let named = definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN;
-            *s = Score { total, identifier, definition, named };
+            *s = Score { total, identifier, named };
         }
     }
     scores
@@ -159,7 +180,8 @@ fn infer_pattern(contents: &[&str]) -> Option<String> {
                     continue;
                 }
                 let df = sample.iter().filter(|l| l.contains(cand.as_str())).count();
-                let better = best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
+                let better =
+                    best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
                 if better {
                     best = Some((df, cand));
                 }
@@ -191,11 +213,11 @@ pub(super) fn groups(rows: &[Row<'_>]) -> Vec<usize> {
     let mut id = 0usize;
     let mut path: Option<&str> = None;
     for r in rows {
-        if matches!(r.kind, Kind::Match | Kind::Context | Kind::Heading) {
-            if r.kind == Kind::Heading || path != Some(r.path) {
-                id += 1;
-                path = Some(r.path);
-            }
+        if matches!(r.kind, Kind::Match | Kind::Context | Kind::Heading)
+            && (r.kind == Kind::Heading || path != Some(r.path))
+        {
+            id += 1;
+            path = Some(r.path);
         }
         out.push(id);
     }
@@ -215,11 +237,20 @@ fn keep_context(rows: &[Row<'_>], group: &[usize], keep: &mut [bool]) {
             continue;
         }
         let g = group.get(i).copied().unwrap_or(0);
-        let near = (r.line.saturating_sub(CONTEXT_REACH)..=r.line.saturating_add(CONTEXT_REACH)).any(|l| kept.contains(&(g, l)));
+        let near = (r.line.saturating_sub(CONTEXT_REACH)..=r.line.saturating_add(CONTEXT_REACH))
+            .any(|l| kept.contains(&(g, l)));
         if let Some(k) = keep.get_mut(i) {
             *k = near;
         }
     }
+}
+
+#[cfg(test)]
+pub(super) fn debug_scores(rows: &[Row<'_>], query: &Query) -> Vec<(f64, f64, f64)> {
+    score_matches(rows, &rank::expanded(query))
+        .iter()
+        .map(|s| (s.total, s.identifier, f64::from(u8::from(s.named))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -228,14 +259,11 @@ mod tests {
 
     #[test]
     fn pattern_is_the_common_piece() {
-        let c = ["ShellCompDirectiveNoSpace", "return nil, ShellCompDirectiveDefault", "x ShellCompDirective y"];
+        let c =
+            ["ShellCompDirectiveNoSpace", "return nil, ShellCompDirectiveDefault", "x ShellCompDirective y"];
         assert_eq!(infer_pattern(&c).as_deref(), Some("shellcompdirective"));
-        let c = ["let app = Router::new().with_state(state);", "pub fn from_fn_with_state<F>(", ".with_state(x)"];
+        let c =
+            ["let app = Router::new().with_state(state);", "pub fn from_fn_with_state<F>(", ".with_state(x)"];
         assert_eq!(infer_pattern(&c).as_deref(), Some("with_state"));
     }
-}
-
-#[cfg(test)]
-pub(super) fn debug_scores(rows: &[Row<'_>], query: &Query) -> Vec<(f64, f64, f64)> {
-    score_matches(rows, &rank::expanded(query)).iter().map(|s| (s.total, s.identifier, s.definition)).collect()
 }

@@ -106,8 +106,11 @@ pub(in crate::compressors) fn corpus_report(
     ids: &[&str],
 ) -> (Vec<CaseResult>, usize, usize) {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    let results: Vec<CaseResult> =
-        cases.iter().filter(|c| ids.iter().any(|p| c.id.starts_with(p))).map(|case| run_case(c, kind, case)).collect();
+    let results: Vec<CaseResult> = cases
+        .iter()
+        .filter(|c| ids.iter().any(|p| c.id.starts_with(p)))
+        .map(|case| run_case(c, kind, case))
+        .collect();
     let (b, a) = report(&results);
     (results, b, a)
 }
@@ -179,14 +182,21 @@ fn keeps_answers_verbatim_and_counts_exactly() {
     let grep = grep_listing();
     let out = run(&SearchCompressor, ContentKind::Search, &grep, q).unwrap_or_default();
     assert!(out.contains("src/requests/adapters.py:683:                connect, read = timeout\n"));
-    assert!(out.contains("src/requests/adapters.py:717:                    raise ConnectTimeout(e, request=request)"));
+    assert!(out.contains(
+        "src/requests/adapters.py:717:                    raise ConnectTimeout(e, request=request)"
+    ));
     assert!(out.contains("src/requests/exceptions.py:102:class ConnectTimeout(ConnectionError, Timeout):"));
     // Every kept hit is an input line, whole.
     for l in out.lines().filter(|l| !l.contains("[headroom: ")) {
         assert!(grep.lines().any(|g| g == l), "invented line {l:?}");
     }
     // Every file is named; kept + omitted = total per file.
-    for path in ["src/requests/adapters.py", "src/requests/exceptions.py", "tests/test_requests.py", "tests/test_lowlevel.py"] {
+    for path in [
+        "src/requests/adapters.py",
+        "src/requests/exceptions.py",
+        "tests/test_requests.py",
+        "tests/test_lowlevel.py",
+    ] {
         let total = grep.lines().filter(|l| l.starts_with(&format!("{path}:"))).count();
         let kept = out.lines().filter(|l| l.starts_with(&format!("{path}:"))).count();
         match file_counts(&out, path) {
@@ -203,12 +213,18 @@ fn keeps_answers_verbatim_and_counts_exactly() {
 fn near_duplicates_collapse_within_a_file_only() {
     let mut text = String::new();
     for i in 0..50 {
-        text.push_str(&format!("completions_test.go:{}:\t\treturn nil, ShellCompDirectiveNoFileComp\n", 100 + i));
+        text.push_str(&format!(
+            "completions_test.go:{}:\t\treturn nil, ShellCompDirectiveNoFileComp\n",
+            100 + i
+        ));
     }
-    text.push_str("bash_completionsV2.go:465:\t\tShellCompDirectiveFilterDirs, ShellCompDirectiveKeepOrder,\n");
+    text.push_str(
+        "bash_completionsV2.go:465:\t\tShellCompDirectiveFilterDirs, ShellCompDirectiveKeepOrder,\n",
+    );
     text.push_str("zsh_completions.go:306:\t\tShellCompDirectiveFilterDirs, ShellCompDirectiveKeepOrder,\n");
-    let out = run(&SearchCompressor, ContentKind::Search, &text, "which shells use ShellCompDirectiveKeepOrder?")
-        .unwrap_or_default();
+    let out =
+        run(&SearchCompressor, ContentKind::Search, &text, "which shells use ShellCompDirectiveKeepOrder?")
+            .unwrap_or_default();
     assert!(out.contains("bash_completionsV2.go:465:"));
     assert!(out.contains("zsh_completions.go:306:"));
     let kept = out.lines().filter(|l| l.starts_with("completions_test.go:")).count();
@@ -224,16 +240,30 @@ fn ripgrep_context_and_headings_stay_attributed() {
         text.push_str(&format!("src/mod{f}.rs\n"));
         for i in 0..6 {
             let n = 10 * i + 1;
-            text.push_str(&format!("{}-    // before {f} {i}\n{}:    call_thing({f}, {i});\n{}-    // after\n", n, n + 1, n + 2));
+            text.push_str(&format!(
+                "{}-    // before {f} {i}\n{}:    call_thing({f}, {i});\n{}-    // after\n",
+                n,
+                n + 1,
+                n + 2
+            ));
         }
         text.push('\n');
     }
     text.push_str("src/target.rs\n7-    /// Docs.\n8:pub fn call_thing(a: u32, b: u32) {\n9-    todo\n");
-    let out = run(&SearchCompressor, ContentKind::Search, &text, "where is call_thing defined?").unwrap_or_default();
+    let out = run(&SearchCompressor, ContentKind::Search, &text, "where is call_thing defined?")
+        .unwrap_or_default();
     assert!(out.contains("src/target.rs\n7-    /// Docs.\n8:pub fn call_thing(a: u32, b: u32) {\n9-    todo"));
     // Rows kept verbatim plus rows named by markers add up to every input row.
-    let rows_in = text.lines().filter(|l| l.contains(':') || l.contains('-')).filter(|l| !l.starts_with("src/")).count();
-    let kept = out.lines().filter(|l| !l.contains("[headroom:") && !l.starts_with("src/")).filter(|l| !l.is_empty()).count();
+    let rows_in = text
+        .lines()
+        .filter(|l| l.contains(':') || l.contains('-'))
+        .filter(|l| !l.starts_with("src/"))
+        .count();
+    let kept = out
+        .lines()
+        .filter(|l| !l.contains("[headroom:") && !l.starts_with("src/"))
+        .filter(|l| !l.is_empty())
+        .count();
     let omitted: usize = Marker::find_all(&out).iter().map(|m| m.count).sum();
     assert_eq!(kept + omitted, rows_in, "{out}");
     // A kept context line always sits under its own file's heading.
@@ -242,8 +272,15 @@ fn ripgrep_context_and_headings_stay_attributed() {
         if l.starts_with("src/") && !l.contains('(') {
             heading = l;
         } else if l.starts_with(|c: char| c.is_ascii_digit()) {
-            let n: u32 = l.split(|c| c == ':' || c == '-').next().and_then(|d| d.parse().ok()).unwrap_or(0);
-            assert!(text.contains(&format!("{heading}\n")) && text.split(&format!("{heading}\n")).nth(1).is_some_and(|b| b.split("\n\n").next().is_some_and(|b| b.lines().any(|x| x == l))), "{l} (line {n}) not under {heading}");
+            let n: u32 = l.split([':', '-']).next().and_then(|d| d.parse().ok()).unwrap_or(0);
+            assert!(
+                text.contains(&format!("{heading}\n"))
+                    && text
+                        .split(&format!("{heading}\n"))
+                        .nth(1)
+                        .is_some_and(|b| b.split("\n\n").next().is_some_and(|b| b.lines().any(|x| x == l))),
+                "{l} (line {n}) not under {heading}"
+            );
         }
     }
 }
@@ -267,8 +304,74 @@ fn debug_rank() {
             for i in idx {
                 let needle = case.needles.iter().any(|n| rows[i].raw.contains(n.as_str()));
                 let kept = out.lines().any(|l| l == rows[i].raw);
-                eprintln!("{:6.2} {:5.2} {:4.2} {} {} {}", s[i].0, s[i].1, s[i].2, if needle { "N" } else { " " }, if kept { "K" } else { " " }, &rows[i].raw.chars().take(110).collect::<String>());
+                eprintln!(
+                    "{:6.2} {:5.2} {:4.2} {} {} {}",
+                    s[i].0,
+                    s[i].1,
+                    s[i].2,
+                    if needle { "N" } else { " " },
+                    if kept { "K" } else { " " },
+                    &rows[i].raw.chars().take(110).collect::<String>()
+                );
             }
         }
+    }
+}
+
+/// Throughput over the corpus listings repeated to a few MB (run with `--release --ignored`).
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+pub(in crate::compressors) fn throughput() {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    for (kind, c) in [
+        (ContentKind::Search, &SearchCompressor as &dyn crate::compressors::Compressor),
+        (ContentKind::Diff, &crate::compressors::diff::DiffCompressor),
+    ] {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for case in &cases {
+            for t in tool_outputs(case) {
+                if detect(&t) == kind {
+                    texts.push((t.repeat(40), case.question.clone()));
+                }
+            }
+        }
+        let bytes: usize = texts.iter().map(|(t, _)| t.len()).sum();
+        let counter = TokenCounter::for_model("gpt-4o");
+        let signals = crate::signals::Signals::new();
+        let prepared: Vec<(crate::relevance::Query, crate::marker::ContentHash)> = texts
+            .iter()
+            .map(|(t, q)| (crate::relevance::Query::new(q), crate::marker::ContentHash::of(t)))
+            .collect();
+        // CPU time of this thread (the machine may be shared), falling back to wall time.
+        let cpu = || {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse::<f64>().ok()))
+                .map(|ns| ns / 1e9)
+        };
+        let wall = std::time::Instant::now();
+        let start = cpu();
+        for ((t, _), (query, hash)) in texts.iter().zip(&prepared) {
+            let cx = crate::compressors::Context {
+                kind,
+                query,
+                mode: crate::compressors::Mode::Lossy,
+                counter: &counter,
+                signals: &signals,
+                hash: *hash,
+                target_ratio: None,
+            };
+            let _ = c.compress(t, &cx);
+        }
+        let secs = match (start, cpu()) {
+            (Some(a), Some(b)) => b - a,
+            _ => wall.elapsed().as_secs_f64(),
+        };
+        eprintln!(
+            "{kind:?}: {:.1} MB in {secs:.2}s = {:.1} MB/s",
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / secs
+        );
     }
 }
