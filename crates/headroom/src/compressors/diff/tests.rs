@@ -243,3 +243,29 @@ fn debug_hunks() {
         }
     }
 }
+
+/// Whole-engine check on the search / diff / mixed cases (run with `--ignored`).
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn engine_end_to_end() {
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    for case in cases.iter().filter(|c| matches!(c.kind.as_str(), "search" | "diff" | "mixed")) {
+        let config = crate::CompressConfig { model: "gpt-4o".into(), ..crate::CompressConfig::default() };
+        let Ok(result) = crate::compress(&case.body("gpt-4o"), &config) else {
+            eprintln!("{}: engine error", case.id);
+            continue;
+        };
+        let text = result.messages.get();
+        let lost: Vec<&String> = case.needles.iter().filter(|n| !text.contains(&serde_json::to_string(n).unwrap_or_default().trim_matches('"').to_owned())).collect();
+        eprintln!(
+            "{:40} {:>6} -> {:>6} ({:4.1}%) {:?} lost {:?}",
+            case.id,
+            result.tokens_before,
+            result.tokens_after,
+            100.0 * result.compression_ratio,
+            result.transforms_applied,
+            lost
+        );
+    }
+}

@@ -19,8 +19,11 @@ use super::{CompressError, Compressor, Context, Transform};
 /// Search hits compressor.
 pub(crate) struct SearchCompressor;
 
-/// Below this many matches a listing is read whole.
+/// Below this many matches a listing is read whole...
 const MIN_MATCHES: usize = 40;
+/// ...unless it has at least this many and is this large (long lines).
+const MIN_LONG_MATCHES: usize = 20;
+const LONG_BYTES: usize = 6000;
 
 impl Compressor for SearchCompressor {
     fn transform(&self) -> Transform {
@@ -34,7 +37,7 @@ impl Compressor for SearchCompressor {
         }
         let rows = parse::parse(text);
         let matches = rows.iter().filter(|r| r.kind == parse::Kind::Match).count();
-        if matches < MIN_MATCHES {
+        if matches < MIN_MATCHES && (matches < MIN_LONG_MATCHES || text.len() < LONG_BYTES) {
             return Ok(None);
         }
         let keep = select::select(&rows, cx);

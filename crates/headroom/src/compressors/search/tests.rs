@@ -375,3 +375,22 @@ pub(in crate::compressors) fn throughput() {
         );
     }
 }
+
+#[test]
+fn single_file_grep_n_keeps_line_numbers() {
+    // `grep -n` on one file prints `N:text` rows with no path.
+    let mut text = String::new();
+    for i in 1..=80 {
+        if i == 57 {
+            text.push_str("57:def resolve_redirects(self, resp, req, stream=False, timeout=None):\n");
+        } else {
+            text.push_str(&format!("{i}:        timeout_{i} = self.timeout\n"));
+        }
+    }
+    let out = run(&SearchCompressor, ContentKind::Search, &text, "where is resolve_redirects defined?").unwrap_or_default();
+    assert!(out.contains("57:def resolve_redirects(self, resp, req, stream=False, timeout=None):"));
+    let kept = out.lines().filter(|l| !l.contains("[headroom: ")).count();
+    let omitted: usize = Marker::find_all(&out).iter().map(|m| m.count).sum();
+    assert_eq!(kept + omitted, 80, "{out}");
+    assert!(out.contains("(80 matches) [headroom: "));
+}
