@@ -87,7 +87,7 @@ pub fn detect(text: &str) -> ContentKind {
         return ContentKind::Diff;
     }
     let search = lines.iter().filter(|l| is_search_hit(l)).count() as f64;
-    if search / n >= 0.6 {
+    if search / n >= 0.6 || is_heading_listing(&lines) {
         return ContentKind::Search;
     }
     let body: Vec<&str> = lines.iter().map(|l| strip_line_number(l)).collect();
@@ -109,6 +109,35 @@ fn is_diff(lines: &[&str]) -> bool {
     let hunks = lines.iter().filter(|l| l.starts_with("@@ ")).count();
     let headers = lines.iter().filter(|l| l.starts_with("--- ") || l.starts_with("+++ ")).count();
     (git && hunks > 0) || (hunks > 0 && headers >= 2)
+}
+
+/// ripgrep `--heading` output (a path line, then `12:content` / `12-context` rows) or `grep -n`
+/// on one file: mostly `N:` rows whose numbers jump, unlike a numbered file listing.
+fn is_heading_listing(lines: &[&str]) -> bool {
+    let numbers: Vec<Option<u64>> = lines
+        .iter()
+        .map(|l| {
+            let digits = l.bytes().take_while(u8::is_ascii_digit).count();
+            let sep = l.as_bytes().get(digits).copied();
+            if digits == 0 || digits > 9 || !matches!(sep, Some(b':' | b'-')) {
+                return None;
+            }
+            l.get(..digits).and_then(|d| d.parse().ok())
+        })
+        .collect();
+    let rows = numbers.iter().flatten().count();
+    if rows < 5 || rows * 10 < lines.len() * 6 {
+        return false;
+    }
+    let headings = lines.iter().zip(&numbers).any(|(l, n)| {
+        n.is_none() && !l.contains(char::is_whitespace) && (l.contains('/') || l.contains('.'))
+    });
+    let steps: Vec<(u64, u64)> = numbers
+        .windows(2)
+        .filter_map(|w| Some((w.first()?.as_ref().copied()?, w.get(1)?.as_ref().copied()?)))
+        .collect();
+    let jumps = steps.iter().filter(|(a, b)| b != &(a + 1)).count();
+    headings || jumps * 10 >= steps.len() * 3
 }
 
 /// `path:12:content`, `path-12-content` (rg context) or `path:12:3:content` (with column).
@@ -396,6 +425,14 @@ mod tests {
         );
         assert_eq!(detect("<!DOCTYPE html><html><body><p>hi</p></body></html>"), ContentKind::Html);
         assert_eq!(detect("This is a sentence. And another one follows it here."), ContentKind::Prose);
+        assert_eq!(
+            detect(
+                "src/a.py\n12:import os\n40:    os.getcwd()\n\nsrc/b.py\n3:import os\n9:os.sep\n71:os.path\n"
+            ),
+            ContentKind::Search
+        );
+        let listing: String = (1..30).map(|i| format!("{i}:    x = {i}\n")).collect();
+        assert_ne!(detect(&listing), ContentKind::Search);
     }
 
     #[test]

@@ -47,6 +47,16 @@ impl Hunk<'_> {
         l.as_bytes().iter().take(self.parents).any(|&b| b == b'+' || b == b'-')
     }
 
+    /// Is `l` a removed line (a `-` in some parent column)?
+    pub(super) fn is_removal(&self, l: &str) -> bool {
+        l.as_bytes().iter().take(self.parents).any(|&b| b == b'-')
+    }
+
+    /// Is `l` an added line (`+` columns, no `-`)?
+    pub(super) fn is_addition(&self, l: &str) -> bool {
+        !self.is_removal(l) && l.as_bytes().iter().take(self.parents).any(|&b| b == b'+')
+    }
+
     /// Body line without its prefix columns.
     pub(super) fn text<'l>(&self, l: &'l str) -> &'l str {
         l.get(self.parents..).unwrap_or("")

@@ -60,7 +60,9 @@ fn render_file(
                     for row in &piece.rows {
                         out.push(match row {
                             Row::Line(l) => (*l).to_owned(),
-                            Row::Gap(n) => cx.marker(*n, "lines"),
+                            Row::Gap { lines, removed, added } => {
+                                format!("(-{removed} +{added} lines) {}", cx.marker(*lines, "lines"))
+                            }
                         });
                     }
                 }
@@ -88,14 +90,8 @@ fn flush_run(out: &mut Vec<String>, run: &mut Vec<&Hunk<'_>>, cx: &Context<'_>) 
 fn changes<'h, 'a: 'h>(hunks: impl Iterator<Item = &'h Hunk<'a>>) -> (usize, usize) {
     let (mut del, mut add) = (0, 0);
     for h in hunks {
-        for l in &h.lines {
-            let prefix = l.as_bytes().get(..h.parents).unwrap_or(&[]);
-            if prefix.contains(&b'-') {
-                del += 1;
-            } else if prefix.contains(&b'+') {
-                add += 1;
-            }
-        }
+        del += h.lines.iter().filter(|l| h.is_removal(l)).count();
+        add += h.lines.iter().filter(|l| h.is_addition(l)).count();
     }
     (del, add)
 }

@@ -257,7 +257,13 @@ fn engine_end_to_end() {
             continue;
         };
         let text = result.messages.get();
-        let lost: Vec<&String> = case.needles.iter().filter(|n| !text.contains(&serde_json::to_string(n).unwrap_or_default().trim_matches('"').to_owned())).collect();
+        let lost: Vec<&String> = case
+            .needles
+            .iter()
+            .filter(|n| {
+                !text.contains(&serde_json::to_string(n).unwrap_or_default().trim_matches('"').to_owned())
+            })
+            .collect();
         eprintln!(
             "{:40} {:>6} -> {:>6} ({:4.1}%) {:?} lost {:?}",
             case.id,
@@ -266,6 +272,45 @@ fn engine_end_to_end() {
             100.0 * result.compression_ratio,
             result.transforms_applied,
             lost
+        );
+    }
+}
+
+/// Extra real inputs in `$EXTRA_DIR` (`*.txt`, question in `$EXTRA_Q_<stem>` or a default):
+/// invariants only (run with `--ignored`).
+#[test]
+#[ignore]
+#[allow(clippy::print_stderr)]
+fn extra_inputs() {
+    let Ok(dir) = std::env::var("EXTRA_DIR") else { return };
+    let mut paths: Vec<_> =
+        std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let counter = crate::tokens::TokenCounter::for_model("gpt-4o");
+    for p in paths {
+        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned();
+        let q = std::env::var(format!("EXTRA_Q_{stem}"))
+            .unwrap_or_else(|_| "what changed and where is it defined?".into());
+        let kind = crate::detect::detect(&text);
+        let c = crate::compressors::for_kind(kind);
+        let out = run(c, kind, &text, &q).unwrap_or_else(|| text.clone());
+        let _ = std::fs::write(format!("/tmp/sd/extra_out_{stem}.txt"), &out);
+        // Every printed line is an input line, a marker line, or a recomputed hunk header.
+        let input: std::collections::HashSet<&str> = text.lines().collect();
+        let invented: Vec<&str> = out
+            .lines()
+            .filter(|l| !input.contains(l) && !l.contains("[headroom: ") && !l.starts_with("@@ "))
+            .collect();
+        if kind == ContentKind::Diff {
+            assert_eq!(change_counts(&out), change_counts(&text), "{stem}");
+        }
+        eprintln!(
+            "{stem:28} {:?} {:>6} -> {:>6} tokens, invented {:?}",
+            kind,
+            counter.count(&text),
+            counter.count(&out),
+            invented.iter().take(3).collect::<Vec<_>>()
         );
     }
 }

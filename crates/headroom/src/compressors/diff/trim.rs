@@ -14,8 +14,9 @@ const SPLIT_MIN: usize = 4;
 pub(super) enum Row<'a> {
     /// An input line, verbatim.
     Line(&'a str),
-    /// This many consecutive lines elided (printed as one marker).
-    Gap(usize),
+    /// Consecutive lines elided, printed as one marker: how many, and how many of them were
+    /// removed / added lines.
+    Gap { lines: usize, removed: usize, added: usize },
 }
 
 /// One output piece of a hunk.
@@ -46,7 +47,7 @@ impl Trimmed<'_> {
                         .iter()
                         .map(|r| match r {
                             Row::Line(l) => l.len() + 1,
-                            Row::Gap(_) => super::plan::MARKER_BYTES,
+                            Row::Gap { .. } => super::plan::MARKER_BYTES,
                         })
                         .sum::<usize>()
             })
@@ -107,10 +108,17 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
             });
             cur.old.1 += d_old;
             cur.new.1 += d_new;
-            match (elided(k), cur.rows.last_mut()) {
-                (true, Some(Row::Gap(g))) => *g += 1,
-                (true, _) => cur.rows.push(Row::Gap(1)),
-                (false, _) => cur.rows.push(Row::Line(l)),
+            if elided(k) {
+                if !matches!(cur.rows.last(), Some(Row::Gap { .. })) {
+                    cur.rows.push(Row::Gap { lines: 0, removed: 0, added: 0 });
+                }
+                if let Some(Row::Gap { lines, removed, added }) = cur.rows.last_mut() {
+                    *lines += 1;
+                    *removed += usize::from(hunk.is_removal(l));
+                    *added += usize::from(hunk.is_addition(l));
+                }
+            } else {
+                cur.rows.push(Row::Line(l));
             }
         } else if let Some(done) = current.take() {
             pieces.push(done.close(hunk, k));
@@ -266,7 +274,7 @@ mod tests {
         assert_eq!(t.pieces.len(), 1);
         assert_eq!(t.pieces[0].header, "@@ -0,0 +1,7 @@");
         let mut want = lines(&["+import x", "+"]);
-        want.push(Row::Gap(3));
+        want.push(Row::Gap { lines: 3, removed: 0, added: 3 });
         want.extend(lines(&["+", "+export const b = 2"]));
         assert_eq!(t.pieces[0].rows, want);
     }

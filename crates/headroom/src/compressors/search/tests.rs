@@ -387,7 +387,8 @@ fn single_file_grep_n_keeps_line_numbers() {
             text.push_str(&format!("{i}:        timeout_{i} = self.timeout\n"));
         }
     }
-    let out = run(&SearchCompressor, ContentKind::Search, &text, "where is resolve_redirects defined?").unwrap_or_default();
+    let out = run(&SearchCompressor, ContentKind::Search, &text, "where is resolve_redirects defined?")
+        .unwrap_or_default();
     assert!(out.contains("57:def resolve_redirects(self, resp, req, stream=False, timeout=None):"));
     let kept = out.lines().filter(|l| !l.contains("[headroom: ")).count();
     let omitted: usize = Marker::find_all(&out).iter().map(|m| m.count).sum();
