@@ -6,9 +6,11 @@
 //! a marker with an exact count. Kept lines are input lines, byte for byte.
 
 mod blocks;
+mod classify;
 mod parse;
 mod plan;
 mod render;
+mod score;
 mod trim;
 
 use super::{CompressError, Compressor, Context, Transform};

@@ -194,56 +194,6 @@ fn corpus_diff_targets() {
     assert!(saved >= 0.40, "diff savings {saved:.3} < 0.40");
 }
 
-#[test]
-#[ignore]
-#[allow(clippy::print_stderr)]
-fn debug_hunks() {
-    use crate::compressors::search::tests::tool_outputs;
-    use crate::compressors::{Context, Mode};
-    let id = std::env::var("CASE").unwrap_or_default();
-    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    for case in cases.iter().filter(|c| c.id == id) {
-        for (k, text) in tool_outputs(case).iter().enumerate() {
-            if crate::detect::detect(text) != ContentKind::Diff {
-                continue;
-            }
-            let query = crate::relevance::Query::new(&case.question);
-            let counter = crate::tokens::TokenCounter::for_model("gpt-4o");
-            let signals = crate::signals::Signals::new();
-            let cx = Context {
-                kind: ContentKind::Diff,
-                query: &query,
-                mode: Mode::Lossy,
-                counter: &counter,
-                signals: &signals,
-                hash: crate::marker::ContentHash::of(text),
-                target_ratio: None,
-            };
-            let parts = super::parse::parse(text);
-            let scores = super::plan::debug_scores(&parts, &cx);
-            for (f, file) in super::plan::files(&parts).iter().enumerate() {
-                for (h, hunk) in file.hunks.iter().enumerate() {
-                    let needle =
-                        case.needles.iter().any(|n| hunk.lines.iter().any(|l| l.contains(n.as_str())));
-                    let (s, m) = scores[f][h];
-                    eprintln!(
-                        "{s:6.2} {} {} c{} {} {}",
-                        if m { "M" } else { " " },
-                        if needle { "N" } else { " " },
-                        file.commit,
-                        file.path,
-                        hunk.header.chars().take(60).collect::<String>()
-                    );
-                }
-            }
-            let out =
-                crate::compressors::testing::run(&DiffCompressor, ContentKind::Diff, text, &case.question)
-                    .unwrap_or_default();
-            let _ = std::fs::write(format!("/tmp/sd/out_{id}.{k}.txt"), &out);
-        }
-    }
-}
-
 /// Whole-engine check on the search / diff / mixed cases (run with `--ignored`).
 #[test]
 #[ignore]
@@ -295,7 +245,6 @@ fn extra_inputs() {
         let kind = crate::detect::detect(&text);
         let c = crate::compressors::for_kind(kind);
         let out = run(c, kind, &text, &q).unwrap_or_else(|| text.clone());
-        let _ = std::fs::write(format!("/tmp/sd/extra_out_{stem}.txt"), &out);
         // Every printed line is an input line, a marker line, or a recomputed hunk header.
         let input: std::collections::HashSet<&str> = text.lines().collect();
         let invented: Vec<&str> = out

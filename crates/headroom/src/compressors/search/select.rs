@@ -246,14 +246,6 @@ fn keep_context(rows: &[Row<'_>], group: &[usize], keep: &mut [bool]) {
 }
 
 #[cfg(test)]
-pub(super) fn debug_scores(rows: &[Row<'_>], query: &Query) -> Vec<(f64, f64, f64)> {
-    score_matches(rows, &rank::expanded(query))
-        .iter()
-        .map(|s| (s.total, s.identifier, f64::from(u8::from(s.named))))
-        .collect()
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
 

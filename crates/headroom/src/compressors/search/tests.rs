@@ -285,39 +285,6 @@ fn ripgrep_context_and_headings_stay_attributed() {
     }
 }
 
-#[test]
-#[ignore]
-#[allow(clippy::print_stderr)]
-fn debug_rank() {
-    let id = std::env::var("CASE").unwrap_or_default();
-    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    for case in cases.iter().filter(|c| c.id == id) {
-        for text in tool_outputs(case) {
-            let rows = super::parse::parse(&text);
-            let q = crate::relevance::Query::new(&case.question);
-            eprintln!("terms {:?} ids {:?}", super::rank::expanded(&q).terms, q.identifiers);
-            let s = super::select::debug_scores(&rows, &q);
-            let out = run(&SearchCompressor, ContentKind::Search, &text, &case.question).unwrap_or_default();
-            let _ = std::fs::write(format!("/tmp/sd/out_{id}.txt"), &out);
-            let mut idx: Vec<usize> = (0..rows.len()).collect();
-            idx.sort_by(|&a, &b| s[b].0.total_cmp(&s[a].0));
-            for i in idx {
-                let needle = case.needles.iter().any(|n| rows[i].raw.contains(n.as_str()));
-                let kept = out.lines().any(|l| l == rows[i].raw);
-                eprintln!(
-                    "{:6.2} {:5.2} {:4.2} {} {} {}",
-                    s[i].0,
-                    s[i].1,
-                    s[i].2,
-                    if needle { "N" } else { " " },
-                    if kept { "K" } else { " " },
-                    &rows[i].raw.chars().take(110).collect::<String>()
-                );
-            }
-        }
-    }
-}
-
 /// Throughput over the corpus listings repeated to a few MB (run with `--release --ignored`).
 #[test]
 #[ignore]
