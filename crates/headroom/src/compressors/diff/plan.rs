@@ -86,7 +86,10 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
             hunks.get(f).and_then(|r| r.get(h)).and_then(Option::as_ref).map_or(1, Trimmed::bytes).max(1)
         };
         let density = |k: (usize, usize)| rank::quantize(1000.0 * score_of(k).total / size_of(k) as f64);
-        order.sort_by(|&a, &b| density(a).total_cmp(&density(b)).then(a.cmp(&b)));
+        // Ties (an uninformative question) drop the biggest hunks first, not the first files.
+        order.sort_by(|&a, &b| {
+            density(a).total_cmp(&density(b)).then(size_of(b).cmp(&size_of(a))).then(a.cmp(&b))
+        });
         for (f, h) in order {
             let s = score_of((f, h));
             if s.must || s.total >= best * MUST_SHARE || est <= budget && s.total >= floor {

@@ -98,6 +98,8 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
 const DEF_NAMED: f64 = 3.0;
 /// Bonus for a definition whose name carries the searched pattern.
 const DEF_PATTERN: f64 = 2.0;
+/// Score of a file's first match, so an uninformative question keeps one line per file.
+const SAMPLE_SCORE: f64 = 0.01;
 /// Bonus for any other definition.
 const DEF_OTHER: f64 = 0.75;
 
@@ -143,6 +145,9 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
             }
         });
         // Rows of one file sit together: reuse the path's verdict.
+        // A file's first match carries a token score, so a question that matches nothing
+        // still leaves one sample line per file rather than none.
+        let first_of_file = cached.0 != row.path;
         if cached.0 != row.path {
             let weight = if !wants_peripheral && rank::is_peripheral_path(row.path) {
                 rank::PERIPHERAL_WEIGHT
@@ -152,8 +157,8 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
             cached = (row.path, 0.5 * (rank::path_hits(query, row.path).min(3) as f64), weight);
         }
         let (_, path, weight) = cached;
-        let total = (text + identifier + definition * def_weight + path) * weight;
-        let total = rank::quantize(total);
+        let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
+        let total = rank::quantize((text + identifier + definition * def_weight + path) * weight + sample);
         if let Some(s) = scores.get_mut(i) {
             // Asked where things are defined: definitions of the searched name are the answer.
             let named = definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN;

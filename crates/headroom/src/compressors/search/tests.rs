@@ -362,3 +362,21 @@ fn single_file_grep_n_keeps_line_numbers() {
     assert_eq!(kept + omitted, 80, "{out}");
     assert!(out.contains("(80 matches) [headroom: "));
 }
+
+#[test]
+fn unrelated_question_still_samples_every_file() {
+    let mut text = String::new();
+    for f in 0..6 {
+        for i in 0..12 {
+            text.push_str(&format!(
+                "logs/app{f}.log:{}:2024-01-0{} INFO worker {i} finished batch\n",
+                10 + i,
+                1 + f % 9
+            ));
+        }
+    }
+    let out = run(&SearchCompressor, ContentKind::Search, &text, "summarize").unwrap_or_default();
+    for f in 0..6 {
+        assert!(out.contains(&format!("logs/app{f}.log:10:")), "no sample of app{f}: {out}");
+    }
+}
