@@ -89,6 +89,7 @@ pub(super) fn score_hunks(
         .collect();
 
     let asks_peripheral = rank::asks_peripheral(query);
+    let kinds = rank::asked_kinds(query);
     let mut scores: Vec<Vec<Score>> = files.iter().map(|f| vec![Score::default(); f.hunks.len()]).collect();
     for (k, &(f, h)) in index.iter().enumerate() {
         let (Some(file), Some(raw)) = (files.get(f), raws.get(k)) else { continue };
@@ -106,14 +107,16 @@ pub(super) fn score_hunks(
         let mut defs = 0.0;
         for l in hunk.lines.iter().filter(|l| hunk.is_change(l)) {
             let t = hunk.text(l);
-            if let Some(name) = rank::def_name(t) {
+            if let Some((kind, name)) = rank::definition(t) {
                 let lower = name.to_lowercase();
                 // A test named after the topic answers only questions about tests.
                 let test = rank::is_test_name(name) || peripheral;
                 named |= !test && names.iter().any(|n| lower.contains(n.as_str()));
-                defs = 0.5;
+                // `what is its function signature`: a changed signature of that kind.
+                let asked = if kinds.contains(&kind) { 1.5 } else { 0.5 };
+                defs = f64::max(defs, asked);
             } else if rank::is_test_decl(t) {
-                defs = 0.5;
+                defs = f64::max(defs, 0.5);
             }
         }
         let demote = if peripheral { rank::PERIPHERAL_WEIGHT } else { 1.0 };

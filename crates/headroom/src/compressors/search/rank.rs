@@ -138,11 +138,59 @@ const KEYWORDS: &[&str] = &[
     "namespace ",
 ];
 
-/// If `content` (one source line, no diff/grep prefix) opens a definition, the defined name.
+/// What a definition defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::compressors) enum DefKind {
+    /// struct, enum, class, interface, trait, type alias, impl block.
+    Type,
+    /// fn, def, func, function, method.
+    Function,
+    /// const, static, var, module-level constant.
+    Constant,
+    /// mod, module, namespace, macro.
+    Other,
+}
+
+fn kind_of(keyword: &str) -> DefKind {
+    match keyword.trim_end() {
+        "fn" | "def" | "func" | "function" | "function*" => DefKind::Function,
+        "class" | "struct" | "enum" | "trait" | "type" | "interface" | "union" | "typedef" | "object"
+        | "record" => DefKind::Type,
+        "const" | "static" | "var" | "#define" => DefKind::Constant,
+        _ => DefKind::Other,
+    }
+}
+
+/// Question words that ask for one kind of definition (`error types`, `which enums`, `the
+/// function signature`).
+pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
+    let mut out = Vec::new();
+    for t in &query.terms {
+        let kind = match t.as_str() {
+            "type" | "types" | "struct" | "structs" | "enum" | "enums" | "class" | "classes"
+            | "interface" | "interfaces" | "trait" | "traits" => DefKind::Type,
+            "function" | "functions" | "method" | "methods" | "constructor" | "constructors"
+            | "signature" | "signatures" | "func" => DefKind::Function,
+            "constant" | "constants" | "const" | "consts" => DefKind::Constant,
+            _ => continue,
+        };
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    out
+}
+
+/// The name [`definition`] finds, if any.
+pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
+    definition(content).map(|(_, name)| name)
+}
+
+/// If `content` (one source line, no diff/grep prefix) opens a definition, its kind and name.
 /// Covers `fn x`, `pub fn x`, `func (r *T) X`, `def x`, `class X`, `type X`, `const X =`,
 /// `export function x`, Go `Name Type = value` constants, Python `UPPER = value`, and Java/C#
 /// `public Type name(`.
-pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
+pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
     let indent = content.len() - content.trim_start().len();
     let mut t = content.trim_start();
     let mut modified = false;
@@ -182,12 +230,12 @@ pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
         }
         if k.starts_with("impl") {
             let name = rest.trim_end_matches(|c: char| c == '{' || c.is_whitespace());
-            return (!name.is_empty()).then_some(name);
+            return (!name.is_empty()).then_some((DefKind::Type, name));
         }
         rest = rest.trim_start_matches(['*', '&']);
         rest = rest.strip_prefix("mut ").unwrap_or(rest);
         let name = ident_prefix(rest);
-        return (!name.is_empty()).then_some(name);
+        return (!name.is_empty()).then_some((kind_of(k), name));
     }
     // Go constants in a const block / Python module constants: `Name [Type] = value`.
     if indent <= 4 && t.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -204,7 +252,7 @@ pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
             && (after.starts_with("= ") || after_ty.trim_start().starts_with("= "))
             && !after.starts_with("==")
         {
-            return Some(name);
+            return Some((DefKind::Constant, name));
         }
     }
     // Java / C# / C++ methods: `public Type name(`.
@@ -215,7 +263,7 @@ pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
         let rest = rest.trim_start();
         let name = ident_prefix(rest);
         if !ty.is_empty() && !name.is_empty() && rest.get(name.len()..).is_some_and(|r| r.starts_with('(')) {
-            return Some(name);
+            return Some((DefKind::Function, name));
         }
     }
     None
@@ -433,6 +481,13 @@ mod tests {
         assert_eq!(def_name("    let x = 1;"), None);
         assert_eq!(def_name("        return nil, ShellCompDirectiveDefault"), None);
         assert_eq!(def_name("    if x == 1 {"), None);
+    }
+
+    #[test]
+    fn kinds_asked_and_defined() {
+        assert_eq!(asked_kinds(&Query::new("Which error types and enums exist?")), vec![DefKind::Type]);
+        assert_eq!(definition("pub enum LoginError {"), Some((DefKind::Type, "LoginError")));
+        assert_eq!(definition("    def f(x):"), Some((DefKind::Function, "f")));
     }
 
     #[test]

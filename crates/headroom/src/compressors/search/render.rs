@@ -1,6 +1,7 @@
 //! Writes the kept rows back out, verbatim and in input order, with one marker line per file
-//! that lost matches (`path (12 matches) [headroom: 9 matches omitted; ...]`) and one line
-//! naming each run of files that lost all of theirs.
+//! that lost matches (`path (12 matches) [headroom: 9 matches omitted; ...]`, or `lines` when
+//! context lines went too) and, last, one `other files: a.rs (3 matches), ...` line naming
+//! every file that lost all of its matches.
 
 use std::fmt::Write as _;
 

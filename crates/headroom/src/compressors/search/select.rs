@@ -117,6 +117,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let def_weight =
         if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
     let wants_peripheral = rank::asks_peripheral(query);
+    let kinds = rank::asked_kinds(query);
     // Question words that single out a few matches; the searched pattern (in most of them) does not.
     let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
     let names: Vec<String> = query
@@ -134,14 +135,21 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
         let identifier = 1.5 * rank::identifier_score(query, &id_weights, row.raw);
-        let definition = rank::def_name(row.content).map_or(0.0, |name| {
+        let def = rank::definition(row.content);
+        let definition = def.map_or(0.0, |(kind, name)| {
             let name = name.to_lowercase();
-            if names.iter().any(|n| name.contains(n.as_str())) {
+            let base = if names.iter().any(|n| name.contains(n.as_str())) {
                 DEF_NAMED
             } else if pattern.as_deref().is_some_and(|p| name.contains(p)) {
                 DEF_PATTERN
             } else {
                 DEF_OTHER
+            };
+            // `which error types ...`: definitions of that kind weigh as if asked for.
+            if kinds.contains(&kind) {
+                base * 2.0
+            } else {
+                base
             }
         });
         // Rows of one file sit together: reuse the path's verdict.
