@@ -111,33 +111,28 @@ fn is_diff(lines: &[&str]) -> bool {
     (git && hunks > 0) || (hunks > 0 && headers >= 2)
 }
 
-/// ripgrep `--heading` output (a path line, then `12:content` / `12-context` rows) or `grep -n`
-/// on one file: mostly `N:` rows whose numbers jump, unlike a numbered file listing.
+/// ripgrep `--heading` output: path lines, each followed by `12:content` match rows (and
+/// `12-context` rows). Needs a path heading, so dated log lines (`03-17 16:13:38 ...`) and
+/// numbered file listings stay what they are.
 fn is_heading_listing(lines: &[&str]) -> bool {
-    let numbers: Vec<Option<u64>> = lines
-        .iter()
-        .map(|l| {
-            let digits = l.bytes().take_while(u8::is_ascii_digit).count();
-            let sep = l.as_bytes().get(digits).copied();
-            if digits == 0 || digits > 9 || !matches!(sep, Some(b':' | b'-')) {
-                return None;
-            }
-            l.get(..digits).and_then(|d| d.parse().ok())
-        })
-        .collect();
-    let rows = numbers.iter().flatten().count();
-    if rows < 5 || rows * 10 < lines.len() * 6 {
-        return false;
-    }
-    let headings = lines.iter().zip(&numbers).any(|(l, n)| {
-        n.is_none() && !l.contains(char::is_whitespace) && (l.contains('/') || l.contains('.'))
-    });
-    let steps: Vec<(u64, u64)> = numbers
+    let row = |l: &str| -> Option<u8> {
+        let digits = l.bytes().take_while(u8::is_ascii_digit).count();
+        let sep = l.as_bytes().get(digits).copied();
+        (digits > 0 && digits <= 9).then_some(sep).flatten().filter(|s| matches!(s, b':' | b'-'))
+    };
+    let matches = lines.iter().filter(|l| row(l) == Some(b':')).count();
+    let context = lines.iter().filter(|l| row(l) == Some(b'-')).count();
+    let headings = lines
         .windows(2)
-        .filter_map(|w| Some((w.first()?.as_ref().copied()?, w.get(1)?.as_ref().copied()?)))
-        .collect();
-    let jumps = steps.iter().filter(|(a, b)| b != &(a + 1)).count();
-    headings || jumps * 10 >= steps.len() * 3
+        .filter(|w| {
+            let (Some(h), Some(next)) = (w.first(), w.get(1)) else { return false };
+            row(h).is_none()
+                && !h.contains(char::is_whitespace)
+                && (h.contains('/') || h.contains('.'))
+                && row(next).is_some()
+        })
+        .count();
+    headings > 0 && matches >= context && (matches + context + headings) * 10 >= lines.len() * 8
 }
 
 /// `path:12:content`, `path-12-content` (rg context) or `path:12:3:content` (with column).
@@ -433,6 +428,9 @@ mod tests {
         );
         let listing: String = (1..30).map(|i| format!("{i}:    x = {i}\n")).collect();
         assert_ne!(detect(&listing), ContentKind::Search);
+        let log: String =
+            (10..40).map(|i| format!("03-17 16:13:{i}.811  1702  2395 D WindowManager: frozen\n")).collect();
+        assert_ne!(detect(&log), ContentKind::Search);
     }
 
     #[test]

@@ -263,20 +263,3 @@ fn extra_inputs() {
         );
     }
 }
-
-/// One corpus case under another wording of its question: `CASE=id Q='...'` (run with `--ignored`).
-#[test]
-#[ignore]
-#[allow(clippy::print_stderr)]
-fn paraphrase() {
-    let (Ok(id), Ok(q)) = (std::env::var("CASE"), std::env::var("Q")) else { return };
-    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    for case in cases.iter().filter(|c| c.id == id) {
-        let mut case = case.clone();
-        case.question = q.clone();
-        let kind = if case.kind == "search" { ContentKind::Search } else { ContentKind::Diff };
-        let c = crate::compressors::for_kind(kind);
-        let r = crate::compressors::search::tests::run_case(c, kind, &case);
-        eprintln!("{} {} -> {} lost {:?}", r.id, r.before, r.after, r.lost);
-    }
-}
