@@ -263,3 +263,29 @@ fn extra_inputs() {
         );
     }
 }
+
+#[test]
+fn any_corpus_text_and_its_truncations_are_safe() {
+    // Every tool output of every kind, whole and cut mid-way, through both compressors: no
+    // panic, never larger than the input, and deterministic.
+    let search = crate::compressors::for_kind(ContentKind::Search);
+    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
+    for case in &cases {
+        for text in crate::compressors::search::tests::tool_outputs(case) {
+            let cuts = [text.len(), text.len() / 2 + 7];
+            for cut in cuts {
+                let Some(t) = text.get(..cut) else { continue };
+                for (c, kind) in [
+                    (&DiffCompressor as &dyn crate::compressors::Compressor, ContentKind::Diff),
+                    (search, ContentKind::Search),
+                ] {
+                    let out = run(c, kind, t, &case.question);
+                    if let Some(o) = &out {
+                        assert!(o.len() <= t.len() + 200, "{} grew a lot", case.id);
+                    }
+                    assert_eq!(out, run(c, kind, t, &case.question));
+                }
+            }
+        }
+    }
+}

@@ -106,8 +106,8 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
                 new: (new_ln, 0),
                 rows: Vec::new(),
             });
-            cur.old.1 += d_old;
-            cur.new.1 += d_new;
+            cur.old.1 = cur.old.1.saturating_add(d_old);
+            cur.new.1 = cur.new.1.saturating_add(d_new);
             if elided(k) {
                 if !matches!(cur.rows.last(), Some(Row::Gap { .. })) {
                     cur.rows.push(Row::Gap { lines: 0, removed: 0, added: 0 });
@@ -123,8 +123,8 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
         } else if let Some(done) = current.take() {
             pieces.push(done.close(hunk, k));
         }
-        old_ln += d_old;
-        new_ln += d_new;
+        old_ln = old_ln.saturating_add(d_old);
+        new_ln = new_ln.saturating_add(d_new);
     }
     if let Some(done) = current.take() {
         pieces.push(done.close(hunk, n));
