@@ -226,8 +226,8 @@ fn engine_end_to_end() {
     }
 }
 
-/// Extra real inputs in `$EXTRA_DIR` (`*.txt`, question in `$EXTRA_Q_<stem>` or a default):
-/// invariants only (run with `--ignored`).
+/// Extra real inputs in `$EXTRA_DIR` (`*.txt`, question in `$EXTRA_Q_<stem>` or a default;
+/// outputs written to `$EXTRA_OUT` if set): invariants only (run with `--ignored`).
 #[test]
 #[ignore]
 #[allow(clippy::print_stderr)]
@@ -237,14 +237,17 @@ fn extra_inputs() {
         std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
     paths.sort();
     let counter = crate::tokens::TokenCounter::for_model("gpt-4o");
-    for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else { continue };
+    for p in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+        let Ok(text) = std::fs::read_to_string(p) else { continue };
         let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned();
         let q = std::env::var(format!("EXTRA_Q_{stem}"))
             .unwrap_or_else(|_| "what changed and where is it defined?".into());
         let kind = crate::detect::detect(&text);
         let c = crate::compressors::for_kind(kind);
         let out = run(c, kind, &text, &q).unwrap_or_else(|| text.clone());
+        if let Ok(dir) = std::env::var("EXTRA_OUT") {
+            let _ = std::fs::write(std::path::Path::new(&dir).join(format!("{stem}.out")), &out);
+        }
         // Every printed line is an input line, a marker line, or a recomputed hunk header.
         let input: std::collections::HashSet<&str> = text.lines().collect();
         let invented: Vec<&str> = out

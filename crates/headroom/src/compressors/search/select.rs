@@ -98,6 +98,10 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
 const DEF_NAMED: f64 = 3.0;
 /// Bonus for a definition whose name carries the searched pattern.
 const DEF_PATTERN: f64 = 2.0;
+/// How many consecutive lines after a type definition count as its members...
+const BODY_LINES: usize = 8;
+/// ...and the share of the definition's score each member gets on top of its own.
+const MEMBER_SHARE: f64 = 0.5;
 /// Score of a file's first match, so an uninformative question keeps one line per file.
 const SAMPLE_SCORE: f64 = 0.01;
 /// Bonus for any other definition.
@@ -131,6 +135,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
 
     let mut scores = vec![Score::default(); rows.len()];
     let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
+    let (mut prev_line, mut body) = (0u32, (0usize, 0.0f64));
     for (k, &i) in idx.iter().enumerate() {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
@@ -166,7 +171,18 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         }
         let (_, path, weight) = cached;
         let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
-        let total = rank::quantize((text + identifier + definition * def_weight + path) * weight + sample);
+        // Matches on the lines right after a type definition are its fields / variants: they
+        // share in the definition's score.
+        let follows = !first_of_file && prev_line.checked_add(1) == Some(row.line);
+        let own = (text + identifier + definition * def_weight + path) * weight;
+        let member = if follows && body.0 > 0 && def.is_none() { body.1 * MEMBER_SHARE } else { 0.0 };
+        body = match def {
+            Some((rank::DefKind::Type, _)) => (BODY_LINES, own),
+            _ if follows => (body.0.saturating_sub(1), body.1),
+            _ => (0, 0.0),
+        };
+        prev_line = row.line;
+        let total = rank::quantize(own + member + sample);
         if let Some(s) = scores.get_mut(i) {
             // Asked where things are defined: definitions of the searched name are the answer.
             let named = definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN;
