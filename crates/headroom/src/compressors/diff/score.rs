@@ -67,8 +67,9 @@ pub(super) fn score_hunks(
             continue;
         }
         for (h, hunk) in file.hunks.iter().enumerate() {
-            let raw = changed_text(hunk);
-            docs.push(rank::with_subwords(&format!("{}\n{raw}", hunk.heading), &terms).into_owned());
+            // The hunk heading (enclosing function) counts as part of the hunk.
+            let raw = format!("{}\n{}", hunk.heading, changed_text(hunk));
+            docs.push(rank::with_subwords(&raw, &terms).into_owned());
             raws.push(raw);
             index.push((f, h));
         }
@@ -94,7 +95,13 @@ pub(super) fn score_hunks(
     for (k, &(f, h)) in index.iter().enumerate() {
         let (Some(file), Some(raw)) = (files.get(f), raws.get(k)) else { continue };
         let Some(hunk) = file.hunks.get(h) else { continue };
-        let ident = 1.5 * rank::identifier_score(query, &id_weights, raw);
+        // A file the question names by path: all of its hunks are in scope.
+        let path_named = query
+            .identifiers
+            .iter()
+            .any(|id| id.len() >= 4 && id.contains('.') && file.path.ends_with(id.as_str()));
+        let ident =
+            1.5 * rank::identifier_score(query, &id_weights, raw) + if path_named { 3.0 } else { 0.0 };
         let mut signal = 0.0;
         if cx.signals.is_error(raw) {
             signal += 0.5;

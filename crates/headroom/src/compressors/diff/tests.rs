@@ -292,3 +292,13 @@ fn any_corpus_text_and_its_truncations_are_safe() {
         }
     }
 }
+
+#[test]
+fn a_file_named_in_the_question_keeps_its_hunks() {
+    // The noise commit's file, asked about by path, outranks the netrc fix.
+    let text = format!("{}\n{NETRC_FIX}", noise_commit(60));
+    let out = run(&DiffCompressor, ContentKind::Diff, &text, "What changed in src/requests/models.py?")
+        .unwrap_or_default();
+    assert!(out.contains("+        return new_name_0(value, other)"), "{out}");
+    assert!(out.contains("+        return new_name_59(value, other)"), "{out}");
+}
