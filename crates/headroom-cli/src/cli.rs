@@ -15,25 +15,35 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Compress a message list or request body (JSON) and print it in the same shape.
-    #[command(after_help = "Example:\n  headroom compress messages.json --model gpt-4o > small.json\n  cat body.json | headroom compress - --result | jq .compression_ratio")]
+    #[command(
+        after_help = "Example:\n  headroom compress messages.json --model gpt-4o > small.json\n  cat body.json | headroom compress - --result | jq .compression_ratio"
+    )]
     Compress(CompressArgs),
     /// Print an original that compression replaced with a marker.
     #[command(after_help = "Example:\n  headroom retrieve 3f2a9c0e1b7d5a4c8e6f0a1b")]
     Retrieve(RetrieveArgs),
     /// Run compression over a corpus of cases and report savings and needles kept.
-    #[command(after_help = "Example:\n  headroom eval ../shared/corpus\n  headroom eval ../shared/corpus --json > eval.json")]
+    #[command(
+        after_help = "Example:\n  headroom eval ../shared/corpus\n  headroom eval ../shared/corpus --json > eval.json"
+    )]
     Eval(EvalArgs),
     /// Launch a coding agent behind the proxy (starting the proxy if none answers).
-    #[command(after_help = "Examples:\n  headroom wrap claude\n  headroom wrap codex -- --model gpt-5\n  headroom wrap cursor   # prints the settings to paste")]
+    #[command(
+        after_help = "Examples:\n  headroom wrap claude\n  headroom wrap codex -- --model gpt-5\n  headroom wrap cursor   # prints the settings to paste"
+    )]
     Wrap(WrapArgs),
     /// Undo the config-file edit `headroom wrap` made for an agent (codex).
     #[command(after_help = "Example:\n  headroom unwrap codex")]
     Unwrap(UnwrapArgs),
     /// Check the proxy, upstreams, store and agent settings; say how to fix what fails.
-    #[command(after_help = "Example:\n  headroom doctor\n  headroom doctor --json | jq '.checks[] | select(.level != \"ok\")'")]
+    #[command(
+        after_help = "Example:\n  headroom doctor\n  headroom doctor --json | jq '.checks[] | select(.level != \"ok\")'"
+    )]
     Doctor(DoctorArgs),
     /// headroom as an MCP server (retrieve / compress tools for any MCP-capable agent).
-    #[command(after_help = "Examples:\n  headroom mcp serve            # stdio; what agents launch\n  headroom mcp install          # register with Claude Code and Codex")]
+    #[command(
+        after_help = "Examples:\n  headroom mcp serve            # stdio; what agents launch\n  headroom mcp install          # register with Claude Code and Codex"
+    )]
     Mcp(McpArgs),
 }
 

@@ -31,7 +31,8 @@ pub(crate) fn home() -> PathBuf {
 
 /// GET `path` on the local proxy; `None` when nothing usable answers.
 pub(crate) fn get(port: u16, path: &str, timeout: Duration) -> Option<(u16, String)> {
-    let agent = ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build();
+    let agent =
+        ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build();
     let agent: ureq::Agent = agent.into();
     let mut resp = agent.get(&format!("{}{path}", base_url(port))).call().ok()?;
     let status = resp.status().as_u16();

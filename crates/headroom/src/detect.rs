@@ -87,7 +87,7 @@ pub fn detect(text: &str) -> ContentKind {
         return ContentKind::Diff;
     }
     let search = lines.iter().filter(|l| is_search_hit(l)).count() as f64;
-    if search / n >= 0.6 {
+    if search / n >= 0.6 || is_heading_listing(&lines) {
         return ContentKind::Search;
     }
     let body: Vec<&str> = lines.iter().map(|l| strip_line_number(l)).collect();
@@ -111,6 +111,30 @@ fn is_diff(lines: &[&str]) -> bool {
     // Without a git header, changed lines must be a fair share: test logs embed small diffs.
     let changed = lines.iter().filter(|l| l.starts_with(['+', '-', '@'])).count();
     (git && hunks > 0) || (hunks > 0 && headers >= 2 && changed * 8 >= lines.len())
+}
+
+/// ripgrep `--heading` output: path lines, each followed by `12:content` match rows (and
+/// `12-context` rows). Needs a path heading, so dated log lines (`03-17 16:13:38 ...`) and
+/// numbered file listings stay what they are.
+fn is_heading_listing(lines: &[&str]) -> bool {
+    let row = |l: &str| -> Option<u8> {
+        let digits = l.bytes().take_while(u8::is_ascii_digit).count();
+        let sep = l.as_bytes().get(digits).copied();
+        (digits > 0 && digits <= 9).then_some(sep).flatten().filter(|s| matches!(s, b':' | b'-'))
+    };
+    let matches = lines.iter().filter(|l| row(l) == Some(b':')).count();
+    let context = lines.iter().filter(|l| row(l) == Some(b'-')).count();
+    let headings = lines
+        .windows(2)
+        .filter(|w| {
+            let (Some(h), Some(next)) = (w.first(), w.get(1)) else { return false };
+            row(h).is_none()
+                && !h.contains(char::is_whitespace)
+                && (h.contains('/') || h.contains('.'))
+                && row(next).is_some()
+        })
+        .count();
+    headings > 0 && matches >= context && (matches + context + headings) * 10 >= lines.len() * 8
 }
 
 /// `path:12:content`, `path-12-content` (rg context) or `path:12:3:content` (with column).
@@ -442,6 +466,17 @@ mod tests {
         );
         let rst = "Session Objects\n---------------\n\nThe Session object allows you to persist certain parameters across\nrequests. It also persists cookies across all requests made from the\nSession instance::\n\n    import requests\n    from requests import Session\n    def f(s):\n        s = requests.Session()\n        return s.get('https://httpbin.org/cookies')\n";
         assert_eq!(detect(rst), ContentKind::Prose);
+        assert_eq!(
+            detect(
+                "src/a.py\n12:import os\n40:    os.getcwd()\n\nsrc/b.py\n3:import os\n9:os.sep\n71:os.path\n"
+            ),
+            ContentKind::Search
+        );
+        let listing: String = (1..30).map(|i| format!("{i}:    x = {i}\n")).collect();
+        assert_ne!(detect(&listing), ContentKind::Search);
+        let log: String =
+            (10..40).map(|i| format!("03-17 16:13:{i}.811  1702  2395 D WindowManager: frozen\n")).collect();
+        assert_ne!(detect(&log), ContentKind::Search);
     }
 
     #[test]

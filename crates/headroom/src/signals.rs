@@ -72,6 +72,39 @@ pub(crate) const WARNING_LEVELS: &[&str] = &["warn", "warning"];
 /// Words that mark a warning.
 pub(crate) const WARNING_WORDS: &[&str] = &["warning", "warnings", "warn", "caution", "notice"];
 
+/// Words that mark security-relevant changes (credentials, vulnerabilities, access control).
+pub(crate) const SECURITY_WORDS: &[&str] = &[
+    "security",
+    "vulnerability",
+    "vulnerable",
+    "cve",
+    "exploit",
+    "leak",
+    "leaks",
+    "credential",
+    "credentials",
+    "password",
+    "passwd",
+    "secret",
+    "secrets",
+    "token",
+    "auth",
+    "authorization",
+    "authentication",
+    "permission",
+    "permissions",
+    "sanitize",
+    "injection",
+    "xss",
+    "csrf",
+    "ssrf",
+    "unsafe",
+    "privilege",
+    "tls",
+    "ssl",
+    "certificate",
+];
+
 /// Words that mark a run summary (test totals, build results).
 pub(crate) const SUMMARY_WORDS: &[&str] = &[
     "passed",
@@ -136,6 +169,7 @@ pub(crate) struct Signals {
     errors: Option<AhoCorasick>,
     warnings: Option<AhoCorasick>,
     summaries: Option<AhoCorasick>,
+    security: Option<AhoCorasick>,
 }
 
 impl std::fmt::Debug for Signals {
@@ -185,6 +219,7 @@ impl Signals {
             errors: automaton(ERROR_WORDS),
             warnings: automaton(WARNING_WORDS),
             summaries: automaton(SUMMARY_WORDS),
+            security: automaton(SECURITY_WORDS),
         }
     }
 
@@ -201,6 +236,11 @@ impl Signals {
     /// Does `text` contain a summary word?
     pub(crate) fn is_summary(&self, text: &str) -> bool {
         has_word(&self.summaries, text)
+    }
+
+    /// Does `text` contain a security word?
+    pub(crate) fn is_security(&self, text: &str) -> bool {
+        has_word(&self.security, text)
     }
 
     /// The strongest signal in `text`.

@@ -16,7 +16,8 @@ pub(crate) fn run(args: CompressArgs) -> anyhow::Result<ExitCode> {
         Some(m) => m,
         None => body_model(&input).unwrap_or_else(|| CompressConfig::default().model.0),
     };
-    let format = args.format.as_deref().map(str::parse::<Format>).transpose().map_err(|e| user(e.to_string()))?;
+    let format =
+        args.format.as_deref().map(str::parse::<Format>).transpose().map_err(|e| user(e.to_string()))?;
     let config = CompressConfig {
         model: model.into(),
         min_tokens_to_compress: args.min_tokens,

@@ -39,12 +39,17 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
     let port = args.port;
     let state = local::probe(port);
     checks.push(match state {
-        PortState::Headroom => check("proxy", Level::Ok, format!("headroom proxy healthy on {}", local::base_url(port)), None),
+        PortState::Headroom => {
+            check("proxy", Level::Ok, format!("headroom proxy healthy on {}", local::base_url(port)), None)
+        }
         PortState::Other => check(
             "proxy",
             Level::Fail,
             format!("port {port} is taken by something that is not headroom"),
-            Some(format!("stop that service, or run headroom on another port: headroom proxy --port {}", port + 1)),
+            Some(format!(
+                "stop that service, or run headroom on another port: headroom proxy --port {}",
+                port + 1
+            )),
         ),
         PortState::Free => check(
             "proxy",
@@ -58,10 +63,17 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
             Some((200, body)) if serde_json::from_str::<serde_json::Value>(&body).is_ok() => {
                 check("stats", Level::Ok, "/stats answers", None)
             }
-            _ => check("stats", Level::Warn, "/stats did not answer with JSON", Some("check the proxy log".into())),
+            _ => check(
+                "stats",
+                Level::Warn,
+                "/stats did not answer with JSON",
+                Some("check the proxy log".into()),
+            ),
         });
     }
-    for (name, host) in [("anthropic upstream", "api.anthropic.com:443"), ("openai upstream", "api.openai.com:443")] {
+    for (name, host) in
+        [("anthropic upstream", "api.anthropic.com:443"), ("openai upstream", "api.openai.com:443")]
+    {
         checks.push(reachable(name, host));
     }
     checks.push(store_check(&args));
@@ -71,7 +83,9 @@ pub(crate) fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
 
     let worst = checks.iter().map(|c| c.level).max().unwrap_or(Level::Ok);
     if args.json {
-        output::stdout(&serde_json::to_string_pretty(&serde_json::json!({"checks": checks, "status": worst}))?);
+        output::stdout(&serde_json::to_string_pretty(
+            &serde_json::json!({"checks": checks, "status": worst}),
+        )?);
     } else {
         let mut s = String::new();
         for c in &checks {
@@ -98,13 +112,23 @@ fn reachable(name: &'static str, host: &str) -> Check {
     let addrs = match host.to_socket_addrs() {
         Ok(a) => a.collect::<Vec<_>>(),
         Err(e) => {
-            return check(name, Level::Warn, format!("cannot resolve {host}: {e}"), Some("check DNS / network or the proxy's upstream settings".into()))
+            return check(
+                name,
+                Level::Warn,
+                format!("cannot resolve {host}: {e}"),
+                Some("check DNS / network or the proxy's upstream settings".into()),
+            )
         }
     };
     if addrs.iter().any(|a| TcpStream::connect_timeout(a, Duration::from_secs(3)).is_ok()) {
         check(name, Level::Ok, format!("{host} reachable"), None)
     } else {
-        check(name, Level::Warn, format!("{host} not reachable"), Some("check network access or a corporate proxy".into()))
+        check(
+            name,
+            Level::Warn,
+            format!("{host} not reachable"),
+            Some("check network access or a corporate proxy".into()),
+        )
     }
 }
 
@@ -125,21 +149,35 @@ fn store_check(args: &DoctorArgs) -> Check {
     let scope = Scope::new("doctor");
     match store.put_many(&scope, std::slice::from_ref(&probe)).and_then(|()| store.get(&scope, &probe.hash)) {
         Ok(Some(back)) if back == content => check("store", Level::Ok, "store writable and readable", None),
-        Ok(_) => check("store", Level::Fail, "store lost a write", Some("check the store file and its disk".into())),
-        Err(e) => check("store", Level::Fail, format!("store write failed: {e}"), Some("check permissions and free disk space".into())),
+        Ok(_) => check(
+            "store",
+            Level::Fail,
+            "store lost a write",
+            Some("check the store file and its disk".into()),
+        ),
+        Err(e) => check(
+            "store",
+            Level::Fail,
+            format!("store write failed: {e}"),
+            Some("check permissions and free disk space".into()),
+        ),
     }
 }
 
 fn env_check(var: &'static str, port: u16) -> Check {
     match std::env::var(var) {
-        Ok(v) if v.contains(&format!(":{port}")) => check(var_name(var), Level::Ok, format!("{var}={v} points at the proxy"), None),
+        Ok(v) if v.contains(&format!(":{port}")) => {
+            check(var_name(var), Level::Ok, format!("{var}={v} points at the proxy"), None)
+        }
         Ok(v) => check(
             var_name(var),
             Level::Warn,
             format!("{var}={v} bypasses the proxy"),
             Some(format!("unset it, or use: headroom wrap <agent> (sets it to {})", local::base_url(port))),
         ),
-        Err(_) => check(var_name(var), Level::Ok, format!("{var} unset (headroom wrap sets it per agent)"), None),
+        Err(_) => {
+            check(var_name(var), Level::Ok, format!("{var} unset (headroom wrap sets it per agent)"), None)
+        }
     }
 }
 
@@ -163,6 +201,11 @@ fn codex_check(port: u16) -> Check {
         Ok(t) if t.contains("model_provider = \"headroom\"") => {
             check("codex config", Level::Ok, format!("{} points at the proxy", path.display()), None)
         }
-        Ok(_) => check("codex config", Level::Ok, format!("{} does not use headroom (run headroom wrap codex)", path.display()), None),
+        Ok(_) => check(
+            "codex config",
+            Level::Ok,
+            format!("{} does not use headroom (run headroom wrap codex)", path.display()),
+            None,
+        ),
     }
 }

@@ -96,13 +96,17 @@ fn pct(before: usize, after: usize) -> f64 {
 
 pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let paths = case_files(&args.dir)?;
-    let engine = Engine::new(CompressConfig { model: args.model.clone().into(), ..CompressConfig::default() });
+    let engine =
+        Engine::new(CompressConfig { model: args.model.clone().into(), ..CompressConfig::default() });
     let ids = Identifiers::new()?;
-    let mut report = Report { model: args.model, cases: Vec::new(), by_kind: BTreeMap::new(), total: Totals::default() };
+    let mut report =
+        Report { model: args.model, cases: Vec::new(), by_kind: BTreeMap::new(), total: Totals::default() };
     for (i, path) in paths.iter().enumerate() {
         output::progress(i, paths.len(), &path.display().to_string());
-        let text = std::fs::read_to_string(path).map_err(|e| user(format!("cannot read {}: {e}", path.display())))?;
-        let case: Case = serde_json::from_str(&text).map_err(|e| user(format!("{} is not a corpus case: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| user(format!("cannot read {}: {e}", path.display())))?;
+        let case: Case = serde_json::from_str(&text)
+            .map_err(|e| user(format!("{} is not a corpus case: {e}", path.display())))?;
         let r = run_case(&engine, &ids, &case).with_context(|| format!("case {}", case.id))?;
         report.by_kind.entry(r.kind.clone()).or_default().add(&r);
         report.total.add(&r);
@@ -118,7 +122,8 @@ pub(crate) fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn case_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| user(format!("cannot read corpus directory {}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| user(format!("cannot read corpus directory {}: {e}", dir.display())))?;
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -279,8 +284,11 @@ fn table(report: &Report) -> String {
             t.ms
         ));
     }
-    let lost: Vec<String> =
-        report.cases.iter().flat_map(|c| c.needles_lost.iter().map(move |n| format!("  {}: {n:?}", c.id))).collect();
+    let lost: Vec<String> = report
+        .cases
+        .iter()
+        .flat_map(|c| c.needles_lost.iter().map(move |n| format!("  {}: {n:?}", c.id)))
+        .collect();
     if !lost.is_empty() {
         s.push_str("\nneedles lost:\n");
         s.push_str(&lost.join("\n"));

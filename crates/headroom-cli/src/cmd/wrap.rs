@@ -76,10 +76,12 @@ pub(crate) fn unwrap(args: UnwrapArgs) -> anyhow::Result<ExitCode> {
             let config = codex_config_path();
             let backup = backup_path(&config);
             if backup.exists() {
-                std::fs::rename(&backup, &config).with_context(|| format!("restoring {}", config.display()))?;
+                std::fs::rename(&backup, &config)
+                    .with_context(|| format!("restoring {}", config.display()))?;
                 output::status(&format!("headroom: restored {}", config.display()));
             } else if config.exists() {
-                let text = std::fs::read_to_string(&config).with_context(|| format!("reading {}", config.display()))?;
+                let text = std::fs::read_to_string(&config)
+                    .with_context(|| format!("reading {}", config.display()))?;
                 if text.contains(CODEX_BEGIN) {
                     std::fs::write(&config, strip_codex_block(&text))
                         .with_context(|| format!("writing {}", config.display()))?;
@@ -148,7 +150,8 @@ fn edit_codex_config(path: &Path, base: &str, mcp: Option<&Path>) -> anyhow::Res
         std::fs::write(&backup, &original).with_context(|| format!("backing up to {}", backup.display()))?;
     }
     let text = strip_codex_block(&original);
-    std::fs::write(path, codex_with_block(&text, base, mcp)).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(path, codex_with_block(&text, base, mcp))
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Remove a previously inserted managed block and un-comment the user's provider line.
@@ -226,7 +229,8 @@ fn write_claude_mcp(path: &Path, exe: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let cfg = serde_json::json!({"mcpServers": {"headroom": {"command": exe.display().to_string(), "args": ["mcp", "serve"]}}});
-    std::fs::write(path, serde_json::to_string_pretty(&cfg)?).with_context(|| format!("writing {}", path.display()))
+    std::fs::write(path, serde_json::to_string_pretty(&cfg)?)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
@@ -236,7 +240,11 @@ mod tests {
     #[test]
     fn codex_block_round_trips_and_keeps_user_tables() {
         let user = "model = \"o3\"\nmodel_provider = \"openai\"\n\n[profiles.fast]\nmodel = \"gpt-5\"\n";
-        let edited = codex_with_block(&strip_codex_block(user), "http://127.0.0.1:9", Some(Path::new("/bin/headroom")));
+        let edited = codex_with_block(
+            &strip_codex_block(user),
+            "http://127.0.0.1:9",
+            Some(Path::new("/bin/headroom")),
+        );
         assert!(edited.contains("model_provider = \"headroom\""));
         assert!(edited.contains("base_url = \"http://127.0.0.1:9/v1\""));
         assert!(edited.contains("[profiles.fast]\nmodel = \"gpt-5\""));

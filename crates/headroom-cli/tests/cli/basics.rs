@@ -32,7 +32,10 @@ fn compress_reads_stdin_and_prints_result_json() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let r: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
     assert!(r["compression_ratio"].as_f64().unwrap() >= 0.85);
-    assert_eq!(r["tokens_saved"].as_u64().unwrap(), r["tokens_before"].as_u64().unwrap() - r["tokens_after"].as_u64().unwrap());
+    assert_eq!(
+        r["tokens_saved"].as_u64().unwrap(),
+        r["tokens_before"].as_u64().unwrap() - r["tokens_after"].as_u64().unwrap()
+    );
     assert_eq!(r["transforms_applied"][0], "json_crusher");
 }
 
@@ -78,7 +81,9 @@ fn eval_reports_per_case_and_kind() {
     let total = &r["total"];
     assert_eq!(total["needles"].as_u64().unwrap(), 4 + 5);
     assert_eq!(
-        total["needles_kept"].as_u64().unwrap() + total["needles_recoverable"].as_u64().unwrap() + total["needles_lost"].as_u64().unwrap(),
+        total["needles_kept"].as_u64().unwrap()
+            + total["needles_recoverable"].as_u64().unwrap()
+            + total["needles_lost"].as_u64().unwrap(),
         total["needles"].as_u64().unwrap()
     );
     let human = env.run(&["eval", dir.path().to_str().unwrap()], None);

@@ -87,7 +87,10 @@ fn wrap_codex_edits_config_and_unwrap_restores_it() {
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&format!("OPENAI_BASE_URL=http://127.0.0.1:{port}/v1")));
     let edited = std::fs::read_to_string(codex.join("config.toml")).unwrap();
-    assert!(edited.contains("model_provider = \"headroom\"") && edited.contains("[mcp_servers.headroom]"), "{edited}");
+    assert!(
+        edited.contains("model_provider = \"headroom\"") && edited.contains("[mcp_servers.headroom]"),
+        "{edited}"
+    );
     assert!(edited.contains("[profiles.fast]"));
     let un = w.run(&["unwrap", "codex"]);
     assert!(un.status.success());

@@ -15,7 +15,8 @@ pub(crate) fn check(case: &Case, config: &CompressConfig) {
     let id = &case.id;
 
     // Valid JSON, same slots in the same places with the same roles.
-    let _: serde_json::Value = serde_json::from_str(output).unwrap_or_else(|e| panic!("{id}: output not JSON: {e}"));
+    let _: serde_json::Value =
+        serde_json::from_str(output).unwrap_or_else(|e| panic!("{id}: output not JSON: {e}"));
     let a = locate(&input, None).unwrap();
     let b = locate(output, None).unwrap();
     assert_eq!(a.format, b.format, "{id}");
@@ -25,7 +26,11 @@ pub(crate) fn check(case: &Case, config: &CompressConfig) {
     let (mut pa, mut pb) = (0, 0);
     for (sa, sb) in a.slots.iter().zip(&b.slots) {
         assert_eq!((sa.role, &sa.path), (sb.role, &sb.path), "{id}");
-        assert_eq!(&input[pa..sa.span.start], &output[pb..sb.span.start], "{id}: bytes outside slots changed");
+        assert_eq!(
+            &input[pa..sa.span.start],
+            &output[pb..sb.span.start],
+            "{id}: bytes outside slots changed"
+        );
         pa = sa.span.end;
         pb = sb.span.end;
         if sa.text != sb.text {
@@ -80,7 +85,15 @@ fn configs() -> Vec<(&'static str, CompressConfig)> {
         ("claude", CompressConfig { model: "claude-sonnet-4-5".into(), ..base.clone() }),
         ("lossless", CompressConfig { retrieval: Retrieval::LosslessOnly, ..base.clone() }),
         ("protect", CompressConfig { protect_recent: ProtectRecent(4), ..base.clone() }),
-        ("everything", CompressConfig { compress_user_messages: true, compress_system_messages: true, min_tokens_to_compress: 20, ..base }),
+        (
+            "everything",
+            CompressConfig {
+                compress_user_messages: true,
+                compress_system_messages: true,
+                min_tokens_to_compress: 20,
+                ..base
+            },
+        ),
     ]
 }
 

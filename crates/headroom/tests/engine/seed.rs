@@ -7,7 +7,10 @@ pub(crate) fn seed_messages() -> String {
         .map(|i| serde_json::json!({"title": format!("Result {i}"), "snippet": format!("Description {i}"), "score": 100 - i}))
         .collect();
     // Python's json.dumps separators: ", " and ": ".
-    let tool = serde_json::to_string(&serde_json::json!({"results": results})).unwrap().replace(",\"", ", \"").replace("\":", "\": ");
+    let tool = serde_json::to_string(&serde_json::json!({"results": results}))
+        .unwrap()
+        .replace(",\"", ", \"")
+        .replace("\":", "\": ");
     serde_json::json!([
         {"role": "system", "content": "You analyze search results."},
         {"role": "user", "content": "Search for Python tutorials."},
@@ -21,7 +24,9 @@ pub(crate) fn seed_messages() -> String {
 
 #[test]
 fn seed_example_saves_85_percent_and_keeps_top_3() {
-    let r = compress(&seed_messages(), &CompressConfig { model: "gpt-4o".into(), ..CompressConfig::default() }).unwrap();
+    let r =
+        compress(&seed_messages(), &CompressConfig { model: "gpt-4o".into(), ..CompressConfig::default() })
+            .unwrap();
     assert!(r.compression_ratio >= 0.85, "saved only {:.1}%", r.compression_ratio * 100.0);
     let out: serde_json::Value = serde_json::from_str(r.messages.get()).unwrap();
     let tool = out[3]["content"].as_str().unwrap();

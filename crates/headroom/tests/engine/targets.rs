@@ -20,7 +20,12 @@ fn tallies() -> BTreeMap<String, Tally> {
         let r = engine.compress(&case.body("gpt-4o")).unwrap();
         let out = headroom::wire::locate(r.messages.get(), None).unwrap();
         let text: String = out.slots.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n\u{0}");
-        let t = by_kind.entry(case.kind.clone()).or_insert(Tally { before: 0, after: 0, needles: 0, verbatim: 0 });
+        let t = by_kind.entry(case.kind.clone()).or_insert(Tally {
+            before: 0,
+            after: 0,
+            needles: 0,
+            verbatim: 0,
+        });
         t.before += r.tokens_before;
         t.after += r.tokens_after;
         t.needles += case.needles.len();

@@ -5,8 +5,18 @@ use headroom::{compress, CompressConfig, Retrieval};
 
 fn big_log(lines: usize) -> String {
     (0..lines)
-        .map(|i| format!("2024-05-01 12:00:{:02} INFO worker-{} processed batch {} in {} ms", i % 60, i % 7, i, 10 + i % 13))
-        .chain(std::iter::once("2024-05-01 12:59:59 ERROR worker-3 failed: disk quota exceeded on /var/data".to_string()))
+        .map(|i| {
+            format!(
+                "2024-05-01 12:00:{:02} INFO worker-{} processed batch {} in {} ms",
+                i % 60,
+                i % 7,
+                i,
+                10 + i % 13
+            )
+        })
+        .chain(std::iter::once(
+            "2024-05-01 12:59:59 ERROR worker-3 failed: disk quota exceeded on /var/data".to_string(),
+        ))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -40,7 +50,10 @@ fn anthropic_untouchables_are_byte_identical() {
     assert_eq!(out["messages"][1], inp["messages"][1]);
     assert_eq!(out["messages"][2]["content"][1], inp["messages"][2]["content"][1]);
     assert_eq!(out["system"], inp["system"]);
-    assert_eq!(out["messages"][2]["content"][0]["cache_control"], inp["messages"][2]["content"][0]["cache_control"]);
+    assert_eq!(
+        out["messages"][2]["content"][0]["cache_control"],
+        inp["messages"][2]["content"][0]["cache_control"]
+    );
     // The tool result (which carries cache_control) is still eligible for compression; whatever
     // the log compressor does, it never grows.
     let text = out["messages"][2]["content"][0]["content"][0]["text"].as_str().unwrap();

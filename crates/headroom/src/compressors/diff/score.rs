@@ -1,0 +1,143 @@
+//! How each hunk of a diff ranks against the question: BM25 over its changed lines (with
+//! word pieces of compound identifiers), verbatim question identifiers, the relevance of its
+//! commit's message, its path, error / security words, and definitions or tests it touches.
+//! Tests, docs and examples weigh less unless the question asks about them.
+
+use super::classify::Collapse;
+use super::parse::{File, Hunk, Part};
+use crate::compressors::search::rank;
+use crate::compressors::Context;
+use crate::relevance::{bm25, Query};
+
+/// A hunk's rank.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Score {
+    pub total: f64,
+    /// Carries a rare identifier from the question, or defines a name from it.
+    pub must: bool,
+}
+
+fn changed_text(h: &Hunk<'_>) -> String {
+    let mut s = String::new();
+    for l in h.lines.iter().filter(|l| h.is_change(l)) {
+        s.push_str(h.text(l));
+        s.push('\n');
+    }
+    s
+}
+
+pub(super) fn score_hunks(
+    parts: &[Part<'_>],
+    files: &[&File<'_>],
+    collapse: &[Option<Collapse>],
+    query: &Query,
+    cx: &Context<'_>,
+) -> Vec<Vec<Score>> {
+    // Commit messages: relevance of a commit lifts every hunk in it.
+    let mut messages: Vec<String> = vec![String::new()];
+    for p in parts {
+        if let Part::Line(l) = p {
+            if l.starts_with("commit ") {
+                messages.push(String::new());
+            }
+            if let Some(m) = messages.last_mut() {
+                m.push_str(l);
+                m.push('\n');
+            }
+        }
+    }
+    let message_refs: Vec<&str> = messages.iter().map(String::as_str).collect();
+    let message_text = bm25(query, &message_refs);
+    let message_ids = rank::identifier_weights(query, &message_refs);
+    let commit_bonus: Vec<f64> = messages
+        .iter()
+        .enumerate()
+        .map(|(c, m)| {
+            0.5 * (message_text.get(c).copied().unwrap_or(0.0)
+                + 2.0 * rank::identifier_score(query, &message_ids, m))
+        })
+        .collect();
+
+    let terms = rank::term_set(query);
+    let mut index = Vec::new();
+    let mut raws = Vec::new();
+    let mut docs = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        if collapse.get(f).is_some_and(Option::is_some) {
+            continue;
+        }
+        for (h, hunk) in file.hunks.iter().enumerate() {
+            // The hunk heading (enclosing function) counts as part of the hunk.
+            let raw = format!("{}\n{}", hunk.heading, changed_text(hunk));
+            docs.push(rank::with_subwords(&raw, &terms).into_owned());
+            raws.push(raw);
+            index.push((f, h));
+        }
+    }
+    let doc_refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
+    let text = bm25(query, &doc_refs);
+    let id_weights = rank::identifier_weights(query, &raw_refs);
+    // Question words that single out a few hunks (not `test` in a diff full of tests).
+    let lowered: Vec<String> = raws.iter().map(|r| r.to_lowercase()).collect();
+    let names: Vec<String> = query
+        .terms
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .cloned()
+        .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
+        .filter(|n| lowered.iter().filter(|l| l.contains(n.as_str())).count() * 10 <= lowered.len() * 3)
+        .collect();
+
+    let asks_peripheral = rank::asks_peripheral(query);
+    let kinds = rank::asked_kinds(query);
+    let mut scores: Vec<Vec<Score>> = files.iter().map(|f| vec![Score::default(); f.hunks.len()]).collect();
+    for (k, &(f, h)) in index.iter().enumerate() {
+        let (Some(file), Some(raw)) = (files.get(f), raws.get(k)) else { continue };
+        let Some(hunk) = file.hunks.get(h) else { continue };
+        // A file the question names by path: all of its hunks are in scope.
+        let path_named = query
+            .identifiers
+            .iter()
+            .any(|id| id.len() >= 4 && id.contains('.') && file.path.ends_with(id.as_str()));
+        let ident =
+            1.5 * rank::identifier_score(query, &id_weights, raw) + if path_named { 3.0 } else { 0.0 };
+        let mut signal = 0.0;
+        if cx.signals.is_error(raw) {
+            signal += 0.5;
+        }
+        if cx.signals.is_security(raw) {
+            signal += 0.5;
+        }
+        let peripheral = !asks_peripheral && rank::is_peripheral_path(file.path);
+        let mut named = false;
+        let mut defs = 0.0;
+        for l in hunk.lines.iter().filter(|l| hunk.is_change(l)) {
+            let t = hunk.text(l);
+            if let Some((kind, name)) = rank::definition(t) {
+                let lower = name.to_lowercase();
+                // A test named after the topic answers only questions about tests.
+                let test = rank::is_test_name(name) || peripheral;
+                named |= !test && names.iter().any(|n| lower.contains(n.as_str()));
+                // `what is its function signature`: a changed signature of that kind.
+                let asked = if kinds.contains(&kind) { 1.5 } else { 0.5 };
+                defs = f64::max(defs, asked);
+            } else if rank::is_test_decl(t) {
+                defs = f64::max(defs, 0.5);
+            }
+        }
+        let demote = if peripheral { rank::PERIPHERAL_WEIGHT } else { 1.0 };
+        let total = demote
+            * (text.get(k).copied().unwrap_or(0.0)
+                + signal
+                + defs
+                + commit_bonus.get(file.commit).copied().unwrap_or(0.0)
+                + 0.5 * rank::path_hits(query, file.path).min(3) as f64
+                + ident)
+            + if named { 2.0 } else { 0.0 };
+        if let Some(s) = scores.get_mut(f).and_then(|r| r.get_mut(h)) {
+            *s = Score { total: rank::quantize(total), must: ident > 0.0 || named };
+        }
+    }
+    scores
+}

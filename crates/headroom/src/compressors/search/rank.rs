@@ -1,0 +1,517 @@
+//! Line-level relevance cues shared by the search and diff compressors: word-form variants of
+//! the question's terms, definition and test-name detection, path words, and the
+//! near-duplicate key. Scoring itself (BM25) lives in `crate::relevance`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::relevance::Query;
+
+/// `query` with simple word-form variants of each term added (`enums` → `enum`, `print` →
+/// `prints`/`printed`/`printing`), so BM25's exact word match also finds inflected forms.
+pub(in crate::compressors) fn expanded(query: &Query) -> Query {
+    let mut terms: Vec<String> = Vec::with_capacity(query.terms.len() * 4);
+    let push = |w: String, terms: &mut Vec<String>| {
+        if w.len() >= 3 && !terms.contains(&w) {
+            terms.push(w);
+        }
+    };
+    for t in &query.terms {
+        push(t.clone(), &mut terms);
+        for v in variants(t) {
+            push(v, &mut terms);
+        }
+    }
+    Query { terms, identifiers: query.identifiers.clone() }
+}
+
+fn variants(t: &str) -> Vec<String> {
+    let mut bases: Vec<String> = vec![t.to_owned()];
+    let n = t.len();
+    let cut = |k: usize| t.get(..n - k).unwrap_or("").to_owned();
+    if n > 5 && t.ends_with("ing") {
+        bases.push(cut(3));
+    }
+    if n > 4 && (t.ends_with("ied") || t.ends_with("ies")) {
+        bases.push(format!("{}y", cut(3)));
+    } else if n > 4
+        && (t.ends_with("ed")
+            || t.ends_with("sses")
+            || t.ends_with("xes")
+            || t.ends_with("ches")
+            || t.ends_with("shes"))
+    {
+        bases.push(cut(2));
+    } else if n > 3 && t.ends_with('s') && !t.ends_with("ss") && !t.ends_with("us") && !t.ends_with("is") {
+        bases.push(cut(1));
+    }
+    // `stripp(ed)` → `strip`, `defin(ed)` → `define`.
+    let mut extra = Vec::new();
+    for b in bases.iter().skip(1) {
+        let c = b.as_bytes();
+        if let [.., x, y] = c {
+            if x == y && !is_vowel(*y) {
+                extra.push(b.get(..b.len() - 1).unwrap_or("").to_owned());
+            } else if !is_vowel(*y) {
+                extra.push(format!("{b}e"));
+            }
+        }
+    }
+    bases.extend(extra);
+    let mut out: Vec<String> = Vec::new();
+    for b in &bases {
+        if b.len() < 3 || !b.bytes().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let stem = b.strip_suffix('e').unwrap_or(b);
+        let sibilant = ["s", "x", "ch", "sh"].iter().any(|s| b.ends_with(s));
+        let last = b.as_bytes().last().copied().unwrap_or(b'a');
+        let forms = [
+            b.clone(),
+            if sibilant { format!("{b}es") } else { format!("{b}s") },
+            format!("{stem}ed"),
+            format!("{stem}ing"),
+            // Doubled final consonant: `strip` → `stripped`, `stripping`.
+            if is_vowel(last) { String::new() } else { format!("{b}{}ed", last as char) },
+            if is_vowel(last) { String::new() } else { format!("{b}{}ing", last as char) },
+        ];
+        out.extend(forms.into_iter().filter(|f| !f.is_empty() && f != t));
+    }
+    out
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+const MODIFIERS: &[&str] = &[
+    "pub ",
+    "pub(crate) ",
+    "pub(super) ",
+    "pub(self) ",
+    "export ",
+    "default ",
+    "async ",
+    "unsafe ",
+    "extern ",
+    "public ",
+    "private ",
+    "protected ",
+    "internal ",
+    "static ",
+    "final ",
+    "abstract ",
+    "override ",
+    "virtual ",
+    "inline ",
+    "declare ",
+    "open ",
+    "sealed ",
+    "data ",
+];
+
+const KEYWORDS: &[&str] = &[
+    "fn ",
+    "def ",
+    "class ",
+    "struct ",
+    "enum ",
+    "trait ",
+    "type ",
+    "interface ",
+    "func ",
+    "function ",
+    "function* ",
+    "impl ",
+    "impl<",
+    "mod ",
+    "module ",
+    "macro_rules! ",
+    "union ",
+    "const ",
+    "static ",
+    "var ",
+    "#define ",
+    "typedef ",
+    "object ",
+    "record ",
+    "namespace ",
+];
+
+/// What a definition defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::compressors) enum DefKind {
+    /// struct, enum, class, interface, trait, type alias, impl block.
+    Type,
+    /// fn, def, func, function, method.
+    Function,
+    /// const, static, var, module-level constant.
+    Constant,
+    /// mod, module, namespace, macro.
+    Other,
+}
+
+fn kind_of(keyword: &str) -> DefKind {
+    match keyword.trim_end() {
+        "fn" | "def" | "func" | "function" | "function*" => DefKind::Function,
+        "class" | "struct" | "enum" | "trait" | "type" | "interface" | "union" | "typedef" | "object"
+        | "record" => DefKind::Type,
+        "const" | "static" | "var" | "#define" => DefKind::Constant,
+        _ => DefKind::Other,
+    }
+}
+
+/// Question words that ask for one kind of definition (`error types`, `which enums`, `the
+/// function signature`).
+pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
+    let mut out = Vec::new();
+    for t in &query.terms {
+        let kind = match t.as_str() {
+            "type" | "types" | "struct" | "structs" | "enum" | "enums" | "class" | "classes"
+            | "interface" | "interfaces" | "trait" | "traits" => DefKind::Type,
+            "function" | "functions" | "method" | "methods" | "constructor" | "constructors"
+            | "signature" | "signatures" | "func" => DefKind::Function,
+            "constant" | "constants" | "const" | "consts" => DefKind::Constant,
+            _ => continue,
+        };
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    out
+}
+
+/// The name [`definition`] finds, if any.
+pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
+    definition(content).map(|(_, name)| name)
+}
+
+/// If `content` (one source line, no diff/grep prefix) opens a definition, its kind and name.
+/// Covers `fn x`, `pub fn x`, `func (r *T) X`, `def x`, `class X`, `type X`, `const X =`,
+/// `export function x`, Go `Name Type = value` constants, Python `UPPER = value`, and Java/C#
+/// `public Type name(`.
+pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
+    let indent = content.len() - content.trim_start().len();
+    let mut t = content.trim_start();
+    let mut modified = false;
+    let mut stripped = true;
+    while stripped {
+        stripped = false;
+        for m in MODIFIERS {
+            if let Some(r) = t.strip_prefix(m) {
+                t = r.trim_start();
+                modified = true;
+                stripped = true;
+            }
+        }
+        if t.starts_with("pub(in ") {
+            if let Some(close) = t.find(") ") {
+                t = t.get(close + 2..).unwrap_or("").trim_start();
+                stripped = true;
+                modified = true;
+            }
+        }
+        if t.starts_with("extern \"") || t.starts_with('"') && modified {
+            if let Some(close) = t.get(1..).and_then(|r| r.find("\" ")) {
+                t = t.get(close + 3..).unwrap_or("").trim_start();
+                stripped = true;
+            }
+        }
+    }
+    for k in KEYWORDS {
+        let Some(rest) = t.strip_prefix(k) else { continue };
+        // Local `var` bindings are not definitions worth ranking.
+        if k.starts_with("var") && indent > 0 && !modified {
+            return None;
+        }
+        let mut rest = rest.trim_start();
+        if *k == "func " && rest.starts_with('(') {
+            rest = rest.find(')').and_then(|i| rest.get(i + 1..)).unwrap_or("").trim_start();
+        }
+        if k.starts_with("impl") {
+            let name = rest.trim_end_matches(|c: char| c == '{' || c.is_whitespace());
+            return (!name.is_empty()).then_some((DefKind::Type, name));
+        }
+        rest = rest.trim_start_matches(['*', '&']);
+        rest = rest.strip_prefix("mut ").unwrap_or(rest);
+        let name = ident_prefix(rest);
+        return (!name.is_empty()).then_some((kind_of(k), name));
+    }
+    // Go constants in a const block / Python module constants: `Name [Type] = value`.
+    if indent <= 4 && t.starts_with(|c: char| c.is_ascii_uppercase()) {
+        let name = ident_prefix(t);
+        let after = t.get(name.len()..).unwrap_or("");
+        let after = after.trim_start();
+        let ty = ident_prefix(after.trim_start_matches(['*', '[', ']']));
+        let after_ty = if ty.is_empty() {
+            after
+        } else {
+            after.get(after.find(ty).unwrap_or(0) + ty.len()..).unwrap_or("")
+        };
+        if !name.is_empty()
+            && (after.starts_with("= ") || after_ty.trim_start().starts_with("= "))
+            && !after.starts_with("==")
+        {
+            return Some((DefKind::Constant, name));
+        }
+    }
+    // Java / C# / C++ methods: `public Type name(`.
+    if modified {
+        let ty = ident_prefix(t);
+        let rest = t.get(ty.len()..).unwrap_or("");
+        let rest = rest.trim_start_matches(['<', '>', '[', ']', ',']);
+        let rest = rest.trim_start();
+        let name = ident_prefix(rest);
+        if !ty.is_empty() && !name.is_empty() && rest.get(name.len()..).is_some_and(|r| r.starts_with('(')) {
+            return Some((DefKind::Function, name));
+        }
+    }
+    None
+}
+
+fn ident_prefix(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .map_or(s.len(), |(i, _)| i);
+    s.get(..end).unwrap_or("")
+}
+
+/// Does `content` declare a test (`def test_x`, `fn test_x`, `func TestX`, `it('...')`,
+/// `test("...")`, `describe(`, `#[test]`, `@Test`)?
+pub(in crate::compressors) fn is_test_decl(content: &str) -> bool {
+    let t = content.trim_start();
+    let t = t.strip_prefix("async ").unwrap_or(t);
+    t.starts_with("def test")
+        || t.starts_with("fn test")
+        || t.starts_with("func Test")
+        || t.starts_with("it(")
+        || t.starts_with("test(")
+        || t.starts_with("describe(")
+        || t.starts_with("it.each")
+        || t.starts_with("test.each")
+        || t.starts_with("#[test]")
+        || t.starts_with("#[tokio::test")
+        || t.starts_with("@Test")
+        || t.starts_with("@pytest.mark")
+}
+
+/// Is `name` a test function's name (`TestX`, `test_x`, `testX`)?
+pub(in crate::compressors) fn is_test_name(name: &str) -> bool {
+    name.starts_with("Test")
+        || name.starts_with("test_")
+        || name.starts_with("test") && name.chars().nth(4).is_some_and(char::is_uppercase)
+}
+
+/// Words in a question that make tests / docs / examples first-class.
+const PERIPHERAL_ASKS: &[&str] = &[
+    "test",
+    "tests",
+    "doc",
+    "docs",
+    "example",
+    "examples",
+    "changelog",
+    "history",
+    "readme",
+    "spec",
+    "specs",
+];
+
+/// Does the question ask about tests, docs or examples?
+pub(in crate::compressors) fn asks_peripheral(query: &Query) -> bool {
+    query.terms.iter().any(|t| PERIPHERAL_ASKS.contains(&t.as_str()))
+}
+
+/// Score factor for tests / docs / examples when the question does not ask about them.
+pub(in crate::compressors) const PERIPHERAL_WEIGHT: f64 = 0.6;
+
+/// Lowercased words of a path, split on separators and `_`/`-`/`.` (`powershell_completions.go`
+/// → `powershell`, `completions`, `go`).
+pub(in crate::compressors) fn path_words(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 2).map(str::to_lowercase)
+}
+
+/// How many of the query's terms name a word of `path`.
+pub(in crate::compressors) fn path_hits(query: &Query, path: &str) -> usize {
+    let words: Vec<String> = path_words(path).collect();
+    query.terms.iter().filter(|t| words.iter().any(|w| w == *t)).count()
+}
+
+/// Is `path` a test, doc or changelog file (usually less central than implementation)?
+pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    p.contains("test")
+        || p.contains("spec/")
+        || p.contains("docs/")
+        || p.contains("doc/")
+        || p.contains("example")
+        || p.ends_with(".md")
+        || p.ends_with(".rst")
+        || p.ends_with(".txt")
+        || p.contains("changelog")
+        || p.contains("history")
+}
+
+/// The question's terms as a set, for [`with_subwords`].
+pub(in crate::compressors) fn term_set(query: &Query) -> HashSet<&str> {
+    query.terms.iter().map(String::as_str).collect()
+}
+
+/// `text` followed by those camelCase / snake_case pieces of its compound words that are
+/// question terms, so BM25 matches `state` in `from_fn_with_state` and `router` in
+/// `MethodRouter` as well as the whole words. Borrows when nothing is added.
+pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &HashSet<&str>) -> Cow<'t, str> {
+    let mut out: Option<String> = None;
+    let mut piece = String::new();
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        let b = word.as_bytes();
+        let compound = b.contains(&b'_')
+            || b.windows(2).any(|w| {
+                w.first().is_some_and(u8::is_ascii_lowercase) && w.get(1).is_some_and(u8::is_ascii_uppercase)
+            });
+        if !compound {
+            continue;
+        }
+        let mut start = 0;
+        for i in 1..=b.len() {
+            let at_end = i == b.len();
+            let boundary = at_end
+                || b.get(i) == Some(&b'_')
+                || b.get(i - 1) == Some(&b'_')
+                || b.get(i - 1).is_some_and(u8::is_ascii_lowercase)
+                    && b.get(i).is_some_and(u8::is_ascii_uppercase);
+            if !boundary || !word.is_char_boundary(i) {
+                continue;
+            }
+            let part = word.get(start..i).unwrap_or("").trim_matches('_');
+            start = i;
+            if part.len() < 3 {
+                continue;
+            }
+            piece.clear();
+            piece.extend(part.chars().flat_map(char::to_lowercase));
+            if terms.contains(piece.as_str()) {
+                let o = out.get_or_insert_with(|| text.to_owned());
+                o.push(' ');
+                o.push_str(&piece);
+            }
+        }
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// `x` rounded to 1e-6, so scores summed in hash-map order compare equal when they are equal.
+pub(in crate::compressors) fn quantize(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Key under which near-identical lines collapse: whitespace dropped, digit runs folded.
+pub(in crate::compressors) fn near_dup_key(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut last_digit = false;
+    for c in content.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('#');
+            }
+            last_digit = true;
+        } else {
+            out.push(c);
+            last_digit = false;
+        }
+    }
+    out
+}
+
+/// Weight of each query identifier: rare ones (few of `docs` contain them) weigh most;
+/// identifiers present in most docs (the searched pattern itself) weigh nothing.
+pub(in crate::compressors) fn identifier_weights(query: &Query, docs: &[&str]) -> Vec<f64> {
+    let n = docs.len() as f64;
+    query
+        .identifiers
+        .iter()
+        .map(|id| {
+            if id.len() < 3 {
+                return 0.0;
+            }
+            let finder = memchr::memmem::Finder::new(id.as_bytes());
+            let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
+            if df == 0.0 || df > n * 0.5 {
+                0.0
+            } else {
+                ((n + 1.0) / (df + 0.5)).ln().max(0.5)
+            }
+        })
+        .collect()
+}
+
+/// Sum of the weights of identifiers that `text` contains verbatim.
+pub(in crate::compressors) fn identifier_score(query: &Query, weights: &[f64], text: &str) -> f64 {
+    query
+        .identifiers
+        .iter()
+        .zip(weights)
+        .filter(|(id, w)| **w > 0.0 && text.contains(id.as_str()))
+        .map(|(_, w)| *w)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definitions() {
+        assert_eq!(def_name("    pub fn with_state<S2>(self, state: S) -> Router<S2> {"), Some("with_state"));
+        assert_eq!(def_name("pub(crate) async fn call(&self)"), Some("call"));
+        assert_eq!(def_name("func (c *Command) getCompletions(args []string) {"), Some("getCompletions"));
+        assert_eq!(
+            def_name("\tShellCompDirectiveError ShellCompDirective = 1 << iota"),
+            Some("ShellCompDirectiveError")
+        );
+        assert_eq!(def_name("DEFAULT_POOL_TIMEOUT = None"), Some("DEFAULT_POOL_TIMEOUT"));
+        assert_eq!(def_name("pub enum LoginError {"), Some("LoginError"));
+        assert_eq!(def_name("    def should_strip_auth(self, old_url, new_url):"), Some("should_strip_auth"));
+        assert_eq!(def_name("export function withCleanErrors<T extends ArgsDef>("), Some("withCleanErrors"));
+        assert_eq!(def_name("    public static void main(String[] args) {"), Some("main"));
+        assert_eq!(def_name("    let x = 1;"), None);
+        assert_eq!(def_name("        return nil, ShellCompDirectiveDefault"), None);
+        assert_eq!(def_name("    if x == 1 {"), None);
+    }
+
+    #[test]
+    fn kinds_asked_and_defined() {
+        assert_eq!(asked_kinds(&Query::new("Which error types and enums exist?")), vec![DefKind::Type]);
+        assert_eq!(definition("pub enum LoginError {"), Some((DefKind::Type, "LoginError")));
+        assert_eq!(definition("    def f(x):"), Some((DefKind::Function, "f")));
+    }
+
+    #[test]
+    fn variants_match_inflections() {
+        let q = expanded(&Query::new("which error enums print the stack, stripped, defined"));
+        for w in ["enum", "errors", "prints", "printing", "strip", "define", "stripping"] {
+            assert!(q.terms.iter().any(|t| t == w), "{w} missing from {:?}", q.terms);
+        }
+    }
+
+    #[test]
+    fn subwords() {
+        let q = Query::new("which state does the router take");
+        let terms = term_set(&q);
+        assert_eq!(
+            with_subwords("x from_fn_with_state(MethodRouter)", &terms),
+            "x from_fn_with_state(MethodRouter) state router"
+        );
+        assert_eq!(with_subwords("plain words", &terms), "plain words");
+    }
+
+    #[test]
+    fn near_dups() {
+        assert_eq!(near_dup_key("  a = 12;"), near_dup_key("a=7;"));
+        assert_ne!(near_dup_key("a = b"), near_dup_key("a = c"));
+    }
+}

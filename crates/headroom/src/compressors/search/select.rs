@@ -1,0 +1,290 @@
+//! Which rows of a search listing to keep: rank the matches, fill a byte budget with the best,
+//! collapse near-duplicates within a file, and keep the context lines next to kept matches.
+
+use std::collections::HashSet;
+
+use super::parse::{Kind, Row};
+use super::rank;
+use crate::compressors::Context;
+use crate::relevance::{bm25, Query};
+
+/// Share of the listing's bytes kept when the caller sets no target ratio.
+const DEFAULT_KEEP: f64 = 0.25;
+/// The score of the match at this rank (0-based) sets the floor...
+const FLOOR_RANK: usize = 4;
+/// ...at this share of it.
+const FLOOR_SHARE: f64 = 0.25;
+/// Rough size of a per-file marker line, charged to the first match kept from a file.
+const MARKER_BYTES: usize = 80;
+/// How far (in lines) a context line may sit from a kept match and still be kept.
+const CONTEXT_REACH: u32 = 1;
+
+/// Words in the question that ask for definitions: they double the definition bonus.
+const DEFINITION_ASKS: &[&str] = &[
+    "define",
+    "defined",
+    "defines",
+    "definition",
+    "definitions",
+    "declare",
+    "declared",
+    "declaration",
+    "implemented",
+    "implementation",
+    "signature",
+    "signatures",
+];
+
+/// Why a match ranks where it does.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Score {
+    /// Total.
+    pub total: f64,
+    /// Part from the question's identifiers (kept even past the budget).
+    pub identifier: f64,
+    /// A definition whose name carries a word of the question.
+    pub named: bool,
+}
+
+/// `keep[i]` for every row: Match/Context rows chosen; every other row is kept as is.
+pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
+    let query = rank::expanded(cx.query);
+    let scores = score_matches(rows, &query);
+    let mut keep: Vec<bool> = rows.iter().map(|r| !matches!(r.kind, Kind::Match | Kind::Context)).collect();
+
+    let total: usize =
+        rows.iter().filter(|r| matches!(r.kind, Kind::Match | Kind::Context)).map(|r| r.raw.len() + 1).sum();
+    let keep_share = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.05, 0.95));
+    let budget = (total as f64 * keep_share) as usize;
+
+    let mut order: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
+    let score_of = |i: usize| scores.get(i).map_or(0.0, |s| s.total);
+    order.sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
+
+    let group = groups(rows);
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
+    let mut opened: HashSet<usize> = HashSet::new();
+    let mut used = 0usize;
+    // Rows far below the best few are noise however much budget is left.
+    let floor = order.get(FLOOR_RANK).or(order.last()).map_or(0.0, |&i| score_of(i)) * FLOOR_SHARE;
+    for i in order {
+        let (Some(row), Some(s)) = (rows.get(i), scores.get(i)) else { continue };
+        if s.total <= 0.0 || s.total < floor && !s.named && s.identifier <= 0.0 {
+            break;
+        }
+        let must = s.identifier > 0.0 || s.named;
+        let g = group.get(i).copied().unwrap_or(0);
+        // The first kept row of a file also pays for that file's marker line.
+        let opens = !opened.contains(&g);
+        let cost = row.raw.len() + 1 + if opens { MARKER_BYTES } else { 0 };
+        if used + cost > budget && !must {
+            continue;
+        }
+        if !seen.insert((g, rank::near_dup_key(row.content))) {
+            continue;
+        }
+        opened.insert(g);
+        used += cost;
+        if let Some(k) = keep.get_mut(i) {
+            *k = true;
+        }
+    }
+    keep_context(rows, &group, &mut keep);
+    keep
+}
+
+/// Bonus for a definition whose name carries a word of the question.
+const DEF_NAMED: f64 = 3.0;
+/// Bonus for a definition whose name carries the searched pattern.
+const DEF_PATTERN: f64 = 2.0;
+/// How many consecutive lines after a type definition count as its members...
+const BODY_LINES: usize = 8;
+/// ...and the share of the definition's score each member gets on top of its own.
+const MEMBER_SHARE: f64 = 0.5;
+/// Score of a file's first match, so an uninformative question keeps one line per file.
+const SAMPLE_SCORE: f64 = 0.01;
+/// Bonus for any other definition.
+const DEF_OTHER: f64 = 0.75;
+
+fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
+    let idx: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
+    let contents: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.content).collect();
+    let raws: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.raw).collect();
+    let terms = rank::term_set(query);
+    let docs: Vec<std::borrow::Cow<'_, str>> =
+        contents.iter().map(|c| rank::with_subwords(c, &terms)).collect();
+    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
+    let id_weights = rank::identifier_weights(query, &raws);
+    let pattern = infer_pattern(&contents);
+    let def_weight =
+        if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
+    let wants_peripheral = rank::asks_peripheral(query);
+    let kinds = rank::asked_kinds(query);
+    // Question words that single out a few matches; the searched pattern (in most of them) does not.
+    let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
+    let names: Vec<String> = query
+        .terms
+        .iter()
+        .filter(|t| t.len() >= 4)
+        .cloned()
+        .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
+        .filter(|n| lowered.iter().filter(|l| l.contains(n.as_str())).count() * 2 < lowered.len())
+        .collect();
+
+    let mut scores = vec![Score::default(); rows.len()];
+    let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
+    let (mut prev_line, mut body) = (0u32, (0usize, 0.0f64));
+    for (k, &i) in idx.iter().enumerate() {
+        let Some(row) = rows.get(i) else { continue };
+        let text = text_scores.get(k).copied().unwrap_or(0.0);
+        let identifier = 1.5 * rank::identifier_score(query, &id_weights, row.raw);
+        let def = rank::definition(row.content);
+        let definition = def.map_or(0.0, |(kind, name)| {
+            let name = name.to_lowercase();
+            let base = if names.iter().any(|n| name.contains(n.as_str())) {
+                DEF_NAMED
+            } else if pattern.as_deref().is_some_and(|p| name.contains(p)) {
+                DEF_PATTERN
+            } else {
+                DEF_OTHER
+            };
+            // `which error types ...`: definitions of that kind weigh as if asked for.
+            if kinds.contains(&kind) {
+                base * 2.0
+            } else {
+                base
+            }
+        });
+        // Rows of one file sit together: reuse the path's verdict.
+        // A file's first match carries a token score, so a question that matches nothing
+        // still leaves one sample line per file rather than none.
+        let first_of_file = cached.0 != row.path;
+        if cached.0 != row.path {
+            let weight = if !wants_peripheral && rank::is_peripheral_path(row.path) {
+                rank::PERIPHERAL_WEIGHT
+            } else {
+                1.0
+            };
+            cached = (row.path, 0.5 * (rank::path_hits(query, row.path).min(3) as f64), weight);
+        }
+        let (_, path, weight) = cached;
+        let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
+        // Matches on the lines right after a type definition are its fields / variants: they
+        // share in the definition's score.
+        let follows = !first_of_file && prev_line.checked_add(1) == Some(row.line);
+        let own = (text + identifier + definition * def_weight + path) * weight;
+        let member = if follows && body.0 > 0 && def.is_none() { body.1 * MEMBER_SHARE } else { 0.0 };
+        body = match def {
+            Some((rank::DefKind::Type, _)) => (BODY_LINES, own),
+            _ if follows => (body.0.saturating_sub(1), body.1),
+            _ => (0, 0.0),
+        };
+        prev_line = row.line;
+        let total = rank::quantize(own + member + sample);
+        if let Some(s) = scores.get_mut(i) {
+            // Asked where things are defined: definitions of the searched name are the answer.
+            let named = definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN;
+            *s = Score { total, identifier, named };
+        }
+    }
+    scores
+}
+
+/// The searched string, guessed as the longest word piece found in nearly every match (case
+/// folded): `ShellCompDirective` from `ShellCompDirectiveNoSpace`, `ShellCompDirectiveDefault`.
+fn infer_pattern(contents: &[&str]) -> Option<String> {
+    const SAMPLE: usize = 200;
+    let sample: Vec<String> = contents.iter().take(SAMPLE).map(|c| c.to_lowercase()).collect();
+    let first = contents.first()?;
+    let mut best: Option<(usize, String)> = None;
+    for word in first.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        let bounds = piece_bounds(word);
+        for (a, &start) in bounds.iter().enumerate() {
+            for &end in bounds.iter().skip(a + 1) {
+                let Some(cand) = word.get(start..end) else { continue };
+                let cand = cand.trim_matches('_').to_lowercase();
+                if cand.len() < 3 {
+                    continue;
+                }
+                let df = sample.iter().filter(|l| l.contains(cand.as_str())).count();
+                let better =
+                    best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
+                if better {
+                    best = Some((df, cand));
+                }
+            }
+        }
+    }
+    best.filter(|(df, _)| df * 10 >= sample.len() * 8).map(|(_, c)| c)
+}
+
+/// Byte offsets where camelCase / snake_case pieces of `word` start, plus its end.
+fn piece_bounds(word: &str) -> Vec<usize> {
+    let b = word.as_bytes();
+    let mut out = vec![0];
+    for i in 1..b.len() {
+        let (prev, cur) = (b.get(i - 1).copied().unwrap_or(0), b.get(i).copied().unwrap_or(0));
+        let camel = prev.is_ascii_lowercase() && cur.is_ascii_uppercase();
+        let snake = prev == b'_' || cur == b'_';
+        if (camel || snake) && word.is_char_boundary(i) && out.last() != Some(&i) {
+            out.push(i);
+        }
+    }
+    out.push(b.len());
+    out
+}
+
+/// Group id per row: consecutive rows of one file share an id.
+pub(super) fn groups(rows: &[Row<'_>]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut id = 0usize;
+    let mut path: Option<&str> = None;
+    for r in rows {
+        if matches!(r.kind, Kind::Match | Kind::Context | Kind::Heading)
+            && (r.kind == Kind::Heading || path != Some(r.path))
+        {
+            id += 1;
+            path = Some(r.path);
+        }
+        out.push(id);
+    }
+    out
+}
+
+/// Keep context rows within [`CONTEXT_REACH`] lines of a kept match of the same file.
+fn keep_context(rows: &[Row<'_>], group: &[usize], keep: &mut [bool]) {
+    let kept: HashSet<(usize, u32)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| r.kind == Kind::Match && keep.get(*i) == Some(&true))
+        .map(|(i, r)| (group.get(i).copied().unwrap_or(0), r.line))
+        .collect();
+    for (i, r) in rows.iter().enumerate() {
+        if r.kind != Kind::Context {
+            continue;
+        }
+        let g = group.get(i).copied().unwrap_or(0);
+        let near = (r.line.saturating_sub(CONTEXT_REACH)..=r.line.saturating_add(CONTEXT_REACH))
+            .any(|l| kept.contains(&(g, l)));
+        if let Some(k) = keep.get_mut(i) {
+            *k = near;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pattern_is_the_common_piece() {
+        let c =
+            ["ShellCompDirectiveNoSpace", "return nil, ShellCompDirectiveDefault", "x ShellCompDirective y"];
+        assert_eq!(infer_pattern(&c).as_deref(), Some("shellcompdirective"));
+        let c =
+            ["let app = Router::new().with_state(state);", "pub fn from_fn_with_state<F>(", ".with_state(x)"];
+        assert_eq!(infer_pattern(&c).as_deref(), Some("with_state"));
+    }
+}
