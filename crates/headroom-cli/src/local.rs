@@ -1,7 +1,7 @@
 //! The local proxy as seen from the CLI: where it listens, whether it answers, starting it in
 //! the background, and where headroom keeps its files.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -50,11 +50,6 @@ pub(crate) fn probe(port: u16) -> PortState {
         Some((200, body)) if body.contains("headroom") => PortState::Headroom,
         _ => PortState::Other,
     }
-}
-
-/// Is the port free to bind right now?
-pub(crate) fn can_bind(port: u16) -> bool {
-    TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
 /// How the proxy came to be running.

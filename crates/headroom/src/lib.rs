@@ -48,7 +48,7 @@ pub use engine::Engine;
 pub use error::Error;
 pub use marker::{ContentHash, Marker};
 pub use result::{BlockOutcome, BlockReport, CompressResult, Original, SkipReason};
-pub use tokens::{Encoding, TokenCount, TokenCounter};
+pub use tokens::{Encoding, TokenCount, TokenCounter, CLAUDE_PER_O200K};
 pub use wire::Format;
 
 /// Compress `input` (a message list or a request body, as JSON text) under `config`.

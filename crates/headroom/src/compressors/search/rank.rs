@@ -181,11 +181,6 @@ pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
     out
 }
 
-/// The name [`definition`] finds, if any.
-pub(in crate::compressors) fn def_name(content: &str) -> Option<&str> {
-    definition(content).map(|(_, name)| name)
-}
-
 /// If `content` (one source line, no diff/grep prefix) opens a definition, its kind and name.
 /// Covers `fn x`, `pub fn x`, `func (r *T) X`, `def x`, `class X`, `type X`, `const X =`,
 /// `export function x`, Go `Name Type = value` constants, Python `UPPER = value`, and Java/C#
@@ -463,6 +458,10 @@ pub(in crate::compressors) fn identifier_score(query: &Query, weights: &[f64], t
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn def_name(content: &str) -> Option<&str> {
+        definition(content).map(|(_, name)| name)
+    }
 
     #[test]
     fn definitions() {

@@ -488,7 +488,7 @@ impl Gen {
         ];
         match self.next() % 6 {
             0 => serde_json::Value::Null,
-            1 => serde_json::Value::Bool(self.next() % 2 == 0),
+            1 => serde_json::Value::Bool(self.next().is_multiple_of(2)),
             2 => serde_json::json!(self.next() % 1000),
             3 => serde_json::json!((self.next() % 10000) as f64 / 8.0),
             _ => serde_json::Value::String(self.pick(&strings).to_owned()),
@@ -501,14 +501,14 @@ impl Gen {
             (0, _) | (_, 0) => self.scalar(),
             (_, 1 | 2) => {
                 // Arrays of similar objects: the table path; long ones get cut when lossy.
-                let n = if self.next() % 3 == 0 { 60 + self.next() % 200 } else { self.next() % 40 };
+                let n = if self.next().is_multiple_of(3) { 60 + self.next() % 200 } else { self.next() % 40 };
                 let shape: Vec<&str> = (0..1 + self.next() % 5).map(|_| self.pick(&keys)).collect();
                 (0..n)
                     .map(|_| {
                         let mut o = serde_json::Map::new();
                         for k in &shape {
-                            if self.next() % 7 != 0 {
-                                let deep = n < 40 && self.next() % 4 == 0;
+                            if !self.next().is_multiple_of(7) {
+                                let deep = n < 40 && self.next().is_multiple_of(4);
                                 let v = if deep { self.value(depth - 1) } else { self.scalar() };
                                 o.insert((*k).to_owned(), v);
                             }
@@ -535,8 +535,11 @@ fn generated_documents_round_trip_and_never_fail() {
     let mut cuts = 0;
     for _ in 0..100 {
         let doc = g.value(3);
-        let text =
-            if g.next() % 2 == 0 { doc.to_string() } else { serde_json::to_string_pretty(&doc).unwrap() };
+        let text = if g.next().is_multiple_of(2) {
+            doc.to_string()
+        } else {
+            serde_json::to_string_pretty(&doc).unwrap()
+        };
         let out = lossless(&text);
         let back = outline::decode(&out).unwrap_or_else(|e| panic!("{e}\n--- {text}\n---\n{out}"));
         assert_eq!(back, doc, "\n--- {text}\n---\n{out}");
