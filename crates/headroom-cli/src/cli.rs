@@ -45,6 +45,40 @@ pub(crate) enum Command {
         after_help = "Examples:\n  headroom mcp serve            # stdio; what agents launch\n  headroom mcp install          # register with Claude Code and Codex"
     )]
     Mcp(McpArgs),
+    /// Savings summary from the ledger the proxy writes.
+    #[command(
+        after_help = "Examples:\n  headroom perf\n  headroom perf --since 7d\n  headroom perf --since all --json"
+    )]
+    Perf(PerfArgs),
+}
+
+/// A reporting window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Since {
+    /// The last 24 hours.
+    #[value(name = "24h")]
+    Day,
+    /// The last 7 days.
+    #[value(name = "7d")]
+    Week,
+    /// Everything in the ledger.
+    All,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PerfArgs {
+    /// Window to summarise.
+    #[arg(long, value_enum, default_value = "24h")]
+    pub since: Since,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Ledger file (default: ledger.db under the data dir).
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    /// JSON price overrides: {"model-prefix": {"input":..,"output":..,"cache_read":..,"cache_write":..}} in US$/Mtok.
+    #[arg(long, env = "HEADROOM_PRICES")]
+    pub prices: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

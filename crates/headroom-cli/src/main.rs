@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Unwrap(args) => cmd::wrap::unwrap(args),
         Command::Doctor(args) => cmd::doctor::run(args),
         Command::Mcp(args) => cmd::mcp::run(args),
+        Command::Perf(args) => cmd::perf::run(args),
     };
     match result {
         Ok(code) => code,

@@ -77,3 +77,32 @@ pub(crate) fn progress(done: usize, total: usize, what: &str) {
     }
     let _ = err.flush();
 }
+
+/// ANSI styling, on only when stdout is a terminal and `NO_COLOR` is unset.
+pub(crate) struct Paint(bool);
+
+impl Paint {
+    pub(crate) fn stdout() -> Self {
+        Self(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+    }
+
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    pub(crate) fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+
+    pub(crate) fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+
+    pub(crate) fn green(&self, s: &str) -> String {
+        self.wrap("32", s)
+    }
+}

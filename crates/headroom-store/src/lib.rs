@@ -31,6 +31,7 @@ mod db;
 mod error;
 mod ledger;
 mod memory;
+mod pricing;
 #[cfg(feature = "redis")]
 mod redis;
 mod sqlite;
@@ -42,6 +43,7 @@ pub use ledger::{
     TransformSummary,
 };
 pub use memory::MemoryStore;
+pub use pricing::{Price, PriceTable};
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use sqlite::SqliteStore;

@@ -171,7 +171,7 @@ fn run_case(engine: &Engine, ids: &Identifiers, case: &Case) -> anyhow::Result<C
         }
     }
     let ids_before = ids.find(&before.join("\n"));
-    let ids_after = ids.find(&after.join("\n"));
+    let ids_after = ids.find(&without_markers(&after.join("\n")));
     r.identifiers = ids_before.len();
     for id in &ids_before {
         if !ids_after.contains(id) && !recoverable(&result, id) {
@@ -185,6 +185,18 @@ fn run_case(engine: &Engine, ids: &Identifiers, case: &Case) -> anyhow::Result<C
         }
     }
     Ok(r)
+}
+
+/// `text` with every retrieval marker cut out (their hashes are not identifiers of the content).
+fn without_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in headroom::Marker::find_all(text) {
+        out.push_str(text.get(at..m.range.start).unwrap_or(""));
+        at = m.range.end;
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
 }
 
 /// A needle is recoverable when an original that a marker points to contains it.

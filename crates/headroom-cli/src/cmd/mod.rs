@@ -4,6 +4,7 @@ pub(crate) mod compress;
 pub(crate) mod doctor;
 pub(crate) mod eval;
 pub(crate) mod mcp;
+pub(crate) mod perf;
 pub(crate) mod retrieve;
 pub(crate) mod wrap;
 
