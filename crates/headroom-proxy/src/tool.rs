@@ -14,7 +14,7 @@ use crate::provider::Route;
 pub(crate) const NAME: &str = "headroom_retrieve";
 
 const DESCRIPTION: &str = "Get back content that was compressed out of this conversation. Shortened tool \
-outputs carry markers like [headroom: 480 items omitted; retrieve hash=0123456789abcdef01234567]. When an \
+outputs carry markers like [headroom: 480 items omitted; retrieve hash=<hash>]. When an \
 answer needs what was omitted, call this tool with the marker's hash; it returns the full original output.";
 
 const SCHEMA: &str = r#"{"type":"object","properties":{"hash":{"type":"string","description":"The 24 hex digits after hash= in the marker."}},"required":["hash"]}"#;
