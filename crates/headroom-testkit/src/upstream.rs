@@ -223,13 +223,12 @@ fn render(reply: Reply) -> Response {
             .body(Body::from(body))
             .unwrap(),
         Reply::Sse { events, delay, drop_after } => {
-            let n = events.len();
             let stream = futures_util::stream::iter(events.into_iter().enumerate()).then(move |(i, e)| async move {
-                if drop_after == Some(i) {
-                    return Err(std::io::Error::other("fake upstream drops the stream"));
-                }
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
+                }
+                if drop_after == Some(i) {
+                    return Err(std::io::Error::other("fake upstream drops the stream"));
                 }
                 Ok::<Bytes, std::io::Error>(Bytes::from(e))
             });
@@ -241,7 +240,6 @@ fn render(reply: Reply) -> Response {
                 }
                 futures_util::future::ready(out)
             });
-            let _ = n;
             Response::builder()
                 .status(StatusCode::OK)
                 .header(header::CONTENT_TYPE, "text/event-stream")
