@@ -55,9 +55,11 @@ fn assert_only_tool_outputs_changed(client: &str, forwarded: &str, key: &str, is
     }
 }
 
-/// How many items of the last turn the proxy rewrote (compressed blocks carried across turns).
+/// How many items before the newest one the proxy rewrote: blocks compressed on an earlier turn
+/// and compressed again, identically, on this one.
 fn rewritten_items(client: &str, forwarded: &str, key: &str) -> usize {
-    items(client, key).iter().zip(items(forwarded, key).iter()).filter(|(c, f)| c.0 != f.0).count()
+    let (c, f) = (items(client, key), items(forwarded, key));
+    c.iter().zip(f.iter()).take(c.len().saturating_sub(1)).filter(|(c, f)| c.0 != f.0).count()
 }
 
 async fn forward(h: &Harness, path: &str, body: &str) -> String {
@@ -155,7 +157,7 @@ async fn claude_code_session_keeps_forwarded_prefixes_identical() {
         }
     }
     let last = clients.len() - 1;
-    assert!(rewritten_items(&clients[last], &forwarded[last], "messages") >= 2, "compressed blocks must recur");
+    assert!(rewritten_items(&clients[last], &forwarded[last], "messages") >= 1, "compressed blocks must recur");
     let stats = h.stats().await;
     let saved = stats["tokens_saved_total"].as_u64().unwrap();
     assert!(saved > 0, "the replay saved nothing");
@@ -202,6 +204,6 @@ async fn codex_session_keeps_forwarded_prefixes_identical() {
         }
     }
     let last = clients.len() - 1;
-    assert!(rewritten_items(&clients[last], &forwarded[last], "input") >= 2, "compressed blocks must recur");
+    assert!(rewritten_items(&clients[last], &forwarded[last], "input") >= 1, "compressed blocks must recur");
     assert!(h.stats().await["tokens_saved_total"].as_u64().unwrap() > 0, "the replay saved nothing");
 }
