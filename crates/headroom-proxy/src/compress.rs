@@ -147,7 +147,12 @@ async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope,
     } else {
         Retrieval::LosslessOnly
     };
-    let job = Job { engine: state.engine(route, &model, retrieval), store: state.store().clone(), scope: scope.clone(), route };
+    let job = Job {
+        engine: state.engine(route, &model, retrieval),
+        store: state.store().clone(),
+        scope: scope.clone(),
+        route,
+    };
     let outcome = if received.len() < INLINE_BELOW {
         job.run(&received)
     } else {
@@ -156,7 +161,9 @@ async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope,
         match tokio::time::timeout(state.config().compression_budget.get(), task).await {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(join)) => Err(format!("compression task failed: {join}")),
-            Err(_) => Err(format!("compression exceeded its budget of {}", state.config().compression_budget)),
+            Err(_) => {
+                Err(format!("compression exceeded its budget of {}", state.config().compression_budget))
+            }
         }
     };
     match outcome {
@@ -243,7 +250,11 @@ pub(crate) async fn library(State(state): State<AppState>, req: Request) -> Resp
     };
     let parsed: CompressRequest = match serde_json::from_slice(&bytes) {
         Ok(p) => p,
-        Err(e) => return ProxyError::BadRequest(format!("bad /v1/compress body: {e}")).for_provider(provider).into_response(),
+        Err(e) => {
+            return ProxyError::BadRequest(format!("bad /v1/compress body: {e}"))
+                .for_provider(provider)
+                .into_response()
+        }
     };
     let Some(input) = parsed.messages.or(parsed.request) else {
         return ProxyError::BadRequest("/v1/compress wants \"messages\" or \"request\"".into())
@@ -253,7 +264,8 @@ pub(crate) async fn library(State(state): State<AppState>, req: Request) -> Resp
     let config = parsed.config.unwrap_or_default();
     let store = state.store().clone();
     let work = move || -> Result<CompressResult, ProxyError> {
-        let result = headroom::compress(input.get(), &config).map_err(|e| ProxyError::BadRequest(e.to_string()))?;
+        let result =
+            headroom::compress(input.get(), &config).map_err(|e| ProxyError::BadRequest(e.to_string()))?;
         if !result.originals.is_empty() {
             store.put_many(&scope, &result.originals)?;
         }
@@ -262,6 +274,8 @@ pub(crate) async fn library(State(state): State<AppState>, req: Request) -> Resp
     match tokio::task::spawn_blocking(work).await {
         Ok(Ok(result)) => axum::Json(result).into_response(),
         Ok(Err(e)) => e.for_provider(provider).into_response(),
-        Err(e) => ProxyError::BadRequest(format!("compression failed: {e}")).for_provider(provider).into_response(),
+        Err(e) => {
+            ProxyError::BadRequest(format!("compression failed: {e}")).for_provider(provider).into_response()
+        }
     }
 }

@@ -252,8 +252,7 @@ impl FromStr for HumanDuration {
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
-        let n: u64 =
-            num.parse().map_err(|_| ProxyError::Config(format!("duration {s:?}: not a number")))?;
+        let n: u64 = num.parse().map_err(|_| ProxyError::Config(format!("duration {s:?}: not a number")))?;
         let d = match unit.trim() {
             "ms" => Duration::from_millis(n),
             "s" | "" => Duration::from_secs(n),
@@ -320,7 +319,8 @@ mod tests {
         assert_eq!(from_cli, ProxyConfig::default());
         assert_eq!(from_file, ProxyConfig::default());
         assert!(serde_json::from_str::<ProxyConfig>(r#"{"prot":1}"#).is_err());
-        let c: ProxyConfig = serde_json::from_str(r#"{"body_limit":"1KB","excluded_tools":["mcp__*"]}"#).unwrap();
+        let c: ProxyConfig =
+            serde_json::from_str(r#"{"body_limit":"1KB","excluded_tools":["mcp__*"]}"#).unwrap();
         assert_eq!(c.body_limit.0, 1000);
     }
 }

@@ -39,7 +39,6 @@ pub(crate) enum Route {
 }
 
 impl Route {
-
     pub(crate) fn provider(self) -> Provider {
         match self {
             Self::Messages => Provider::Anthropic,

@@ -89,7 +89,10 @@ fn joined(done: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(
 }
 
 /// Open the configured store, bind, and serve until `shutdown` resolves (see [`Server::run`]).
-pub async fn serve(config: ProxyConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ProxyError> {
+pub async fn serve(
+    config: ProxyConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ProxyError> {
     let store = open_store(config.store.as_deref())?;
     let server = Server::bind(config, store).await?;
     tracing::info!(addr = %server.local_addr()?, "headroom proxy listening");

@@ -55,7 +55,7 @@ impl EventSplitter {
 /// Index one past the blank line that ends the first event in `hay`.
 fn find_blank_line(hay: &[u8]) -> Option<usize> {
     let mut i = 0;
-    while let Some(off) = hay.get(i..).and_then(|h| memchr_newline(h)) {
+    while let Some(off) = hay.get(i..).and_then(|h| memchr::memchr(b'\n', h)) {
         let at = i + off;
         let next = hay.get(at + 1..).unwrap_or_default();
         if next.first() == Some(&b'\n') {
@@ -67,10 +67,6 @@ fn find_blank_line(hay: &[u8]) -> Option<usize> {
         i = at + 1;
     }
     None
-}
-
-fn memchr_newline(h: &[u8]) -> Option<usize> {
-    h.iter().position(|&b| b == b'\n')
 }
 
 /// One parsed SSE event.
@@ -135,7 +131,13 @@ pub(crate) fn relay(
     tap: Tap,
     done: impl FnOnce(Usage) + Send + 'static,
 ) -> Body {
-    let state = RelayState { tap, splitter: EventSplitter::default(), json: Vec::new(), usage: UsageTap::default(), done: Some(Box::new(done)) };
+    let state = RelayState {
+        tap,
+        splitter: EventSplitter::default(),
+        json: Vec::new(),
+        usage: UsageTap::default(),
+        done: Some(Box::new(done)),
+    };
     let stream = futures_util::stream::unfold(
         (upstream.bytes_stream(), state),
         |(mut stream, mut state)| async move {

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use headroom::{CompressConfig, Engine, Encoding, QueryScope, Retrieval, TokenCount, TokenCounter};
+use headroom::{CompressConfig, Encoding, Engine, QueryScope, Retrieval, TokenCount, TokenCounter};
 use headroom_store::SharedStore;
 
 use crate::config::{ProxyConfig, RetrievalMode};

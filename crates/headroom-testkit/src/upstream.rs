@@ -126,7 +126,10 @@ impl Reply {
             ("/v1/chat/completions", true) => Self::sse(wire::chat::text_events(wire::DEFAULT_TEXT)),
             ("/v1/responses", false) => Self::json(wire::responses::text_json(wire::DEFAULT_TEXT)),
             ("/v1/responses", true) => Self::sse(wire::responses::text_events(wire::DEFAULT_TEXT)),
-            _ => Self::json(serde_json::json!({"fake_upstream": true, "method": req.method, "path": req.path}).to_string()),
+            _ => Self::json(
+                serde_json::json!({"fake_upstream": true, "method": req.method, "path": req.path})
+                    .to_string(),
+            ),
         }
     }
 }
@@ -223,15 +226,16 @@ fn render(reply: Reply) -> Response {
             .body(Body::from(body))
             .unwrap(),
         Reply::Sse { events, delay, drop_after } => {
-            let stream = futures_util::stream::iter(events.into_iter().enumerate()).then(move |(i, e)| async move {
-                if !delay.is_zero() {
-                    tokio::time::sleep(delay).await;
-                }
-                if drop_after == Some(i) {
-                    return Err(std::io::Error::other("fake upstream drops the stream"));
-                }
-                Ok::<Bytes, std::io::Error>(Bytes::from(e))
-            });
+            let stream =
+                futures_util::stream::iter(events.into_iter().enumerate()).then(move |(i, e)| async move {
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    if drop_after == Some(i) {
+                        return Err(std::io::Error::other("fake upstream drops the stream"));
+                    }
+                    Ok::<Bytes, std::io::Error>(Bytes::from(e))
+                });
             // Stop after the first error so the connection breaks right there.
             let stream = stream.scan(false, |failed, item| {
                 let out = if *failed { None } else { Some(item) };
@@ -247,6 +251,8 @@ fn render(reply: Reply) -> Response {
                 .body(Body::from_stream(stream))
                 .unwrap()
         }
-        Reply::Dynamic(_) => Response::new(Body::from_stream(futures_util::stream::empty::<Result<Bytes, Infallible>>())),
+        Reply::Dynamic(_) => {
+            Response::new(Body::from_stream(futures_util::stream::empty::<Result<Bytes, Infallible>>()))
+        }
     }
 }

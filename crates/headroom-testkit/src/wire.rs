@@ -48,7 +48,9 @@ pub mod anthropic {
         match b {
             Block::Text(t) => json!({"type": "text", "text": t}),
             Block::Thinking(t, s) => json!({"type": "thinking", "thinking": t, "signature": s}),
-            Block::ToolUse { id, name, input } => json!({"type": "tool_use", "id": id, "name": name, "input": input}),
+            Block::ToolUse { id, name, input } => {
+                json!({"type": "tool_use", "id": id, "name": name, "input": input})
+            }
         }
     }
 
@@ -80,17 +82,26 @@ pub mod anthropic {
             let start = match b {
                 Block::Text(_) => json!({"type": "text", "text": ""}),
                 Block::Thinking(..) => json!({"type": "thinking", "thinking": "", "signature": ""}),
-                Block::ToolUse { id, name, .. } => json!({"type": "tool_use", "id": id, "name": name, "input": {}}),
+                Block::ToolUse { id, name, .. } => {
+                    json!({"type": "tool_use", "id": id, "name": name, "input": {}})
+                }
             };
-            out.push(event("content_block_start", &json!({"type": "content_block_start", "index": i, "content_block": start})));
+            out.push(event(
+                "content_block_start",
+                &json!({"type": "content_block_start", "index": i, "content_block": start}),
+            ));
             if i == 0 {
                 out.push(event("ping", &json!({"type": "ping"})));
             }
             let deltas: Vec<Value> = match b {
-                Block::Text(t) => pieces(t).into_iter().map(|p| json!({"type": "text_delta", "text": p})).collect(),
+                Block::Text(t) => {
+                    pieces(t).into_iter().map(|p| json!({"type": "text_delta", "text": p})).collect()
+                }
                 Block::Thinking(t, s) => {
-                    let mut d: Vec<Value> =
-                        pieces(t).into_iter().map(|p| json!({"type": "thinking_delta", "thinking": p})).collect();
+                    let mut d: Vec<Value> = pieces(t)
+                        .into_iter()
+                        .map(|p| json!({"type": "thinking_delta", "thinking": p}))
+                        .collect();
                     d.push(json!({"type": "signature_delta", "signature": s}));
                     d
                 }
@@ -100,7 +111,10 @@ pub mod anthropic {
                     .collect(),
             };
             for d in deltas {
-                out.push(event("content_block_delta", &json!({"type": "content_block_delta", "index": i, "delta": d})));
+                out.push(event(
+                    "content_block_delta",
+                    &json!({"type": "content_block_delta", "index": i, "delta": d}),
+                ));
             }
             out.push(event("content_block_stop", &json!({"type": "content_block_stop", "index": i})));
         }
@@ -248,7 +262,10 @@ pub mod responses {
                     json!({"item_id": "msg_fake", "output_index": index, "content_index": 0, "delta": p}),
                 ));
             }
-            out.push(ev("response.output_item.done", json!({"output_index": index, "item": message_item(t)})));
+            out.push(ev(
+                "response.output_item.done",
+                json!({"output_index": index, "item": message_item(t)}),
+            ));
             index += 1;
         }
         for (i, c) in calls.iter().enumerate() {
@@ -262,7 +279,10 @@ pub mod responses {
                     json!({"item_id": format!("fc_{i}"), "output_index": index, "delta": p}),
                 ));
             }
-            out.push(ev("response.output_item.done", json!({"output_index": index, "item": call_item(i, c)})));
+            out.push(ev(
+                "response.output_item.done",
+                json!({"output_index": index, "item": call_item(i, c)}),
+            ));
             index += 1;
         }
         out.push(ev("response.completed", json!({"response": response(outputs(text, calls), "completed")})));

@@ -52,7 +52,9 @@ pub(super) fn answers(route: Route, calls: &[(Call, Answer)]) -> Vec<String> {
             .collect(),
         Route::Responses => calls
             .iter()
-            .map(|(c, a)| json!({"type": "function_call_output", "call_id": c.id, "output": a.text}).to_string())
+            .map(|(c, a)| {
+                json!({"type": "function_call_output", "call_id": c.id, "output": a.text}).to_string()
+            })
             .collect(),
     }
 }

@@ -67,7 +67,11 @@ impl Conversation {
 }
 
 /// Continue `upstream` (a 2xx answer to a request that offered the tool).
-pub(crate) async fn continue_response(state: AppState, convo: Conversation, upstream: reqwest::Response) -> Response {
+pub(crate) async fn continue_response(
+    state: AppState,
+    convo: Conversation,
+    upstream: reqwest::Response,
+) -> Response {
     if forward::is_event_stream(upstream.headers()) {
         stream::relay(state, convo, upstream)
     } else {
@@ -85,7 +89,10 @@ pub(crate) struct Answer {
 pub(crate) async fn answer(state: &AppState, scope: &Scope, input: &str) -> Answer {
     let Some(hash) = tool::hash_argument(input) else {
         state.stats().retrieve_call(false);
-        return Answer { text: "headroom_retrieve needs {\"hash\": \"<24 hex digits>\"}.".into(), is_error: true };
+        return Answer {
+            text: "headroom_retrieve needs {\"hash\": \"<24 hex digits>\"}.".into(),
+            is_error: true,
+        };
     };
     let parsed: Result<ContentHash, _> = hash.parse();
     let found = match parsed {
@@ -104,7 +111,11 @@ pub(crate) async fn answer(state: &AppState, scope: &Scope, input: &str) -> Answ
 }
 
 /// Read the store off the async threads. `scope: None` reads any scope.
-async fn lookup(state: &AppState, scope: Option<Scope>, hash: ContentHash) -> Result<Option<String>, ProxyError> {
+async fn lookup(
+    state: &AppState,
+    scope: Option<Scope>,
+    hash: ContentHash,
+) -> Result<Option<String>, ProxyError> {
     let store = state.store().clone();
     let job = move || match scope {
         Some(s) => store.get(&s, &hash),
@@ -124,7 +135,7 @@ pub(crate) async fn get(State(state): State<AppState>, Path(hash): Path<String>,
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let loopback = peer.is_some_and(|p| p.ip().is_loopback());
     let has_key = tenant::has_key(req.headers());
-    if !loopback && !(state.config().retrieve_remote && has_key) {
+    if !(loopback || (state.config().retrieve_remote && has_key)) {
         let why = "retrieval is served to loopback callers only (see --retrieve-remote)";
         return ProxyError::Forbidden(why.into()).for_provider(provider).into_response();
     }

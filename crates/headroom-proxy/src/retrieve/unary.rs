@@ -58,8 +58,10 @@ fn find(route: Route, v: &Value) -> Found {
                 let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
                 if kind == "function_call" && is_ours_name(&item["name"]) {
                     found.ours.push(Call { id: s(&item["call_id"]), input: s(&item["arguments"]) });
-                } else if matches!(kind, "function_call" | "custom_tool_call" | "local_shell_call" | "computer_call")
-                {
+                } else if matches!(
+                    kind,
+                    "function_call" | "custom_tool_call" | "local_shell_call" | "computer_call"
+                ) {
                     found.client_calls = true;
                 }
             }
@@ -221,7 +223,10 @@ pub(super) async fn complete(state: AppState, convo: Conversation, first: reqwes
         earlier_parts.extend(visible(route, &v));
         match &mut earlier_usage {
             Some(e) => add_usage(e, &v),
-            None => earlier_usage = Some(serde_json::json!({"usage": v.get("usage").cloned().unwrap_or_default()})),
+            None => {
+                earlier_usage =
+                    Some(serde_json::json!({"usage": v.get("usage").cloned().unwrap_or_default()}))
+            }
         }
         body = next_body;
         upstream = match convo.send(&state, body.clone()).await {

@@ -87,7 +87,8 @@ pub fn corpus_outputs(kind: &str) -> Vec<String> {
 
 /// Byte offset one past the end of the top-level array `key` in `body`.
 pub fn list_end(body: &str, key: &str) -> usize {
-    let top: std::collections::HashMap<String, &serde_json::value::RawValue> = serde_json::from_str(body).unwrap();
+    let top: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_str(body).unwrap();
     let raw = top[key].get();
     raw.as_ptr() as usize - body.as_ptr() as usize + raw.len()
 }

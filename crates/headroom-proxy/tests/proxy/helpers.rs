@@ -12,7 +12,6 @@ pub const KEY_A: &str = "sk-ant-test-key-a";
 pub struct Harness {
     pub url: String,
     pub upstream: FakeUpstream,
-    pub store: Arc<MemoryStore>,
     pub http: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<Result<(), ProxyError>>>,
@@ -31,15 +30,14 @@ pub async fn start_with(tune: impl FnOnce(&mut ProxyConfig)) -> Harness {
         ..ProxyConfig::default()
     };
     tune(&mut config);
-    let store = Arc::new(MemoryStore::new());
-    let server = Server::bind(config, store.clone()).await.unwrap();
+    let server = Server::bind(config, Arc::new(MemoryStore::new())).await.unwrap();
     let url = format!("http://{}", server.local_addr().unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async move {
         let _ = rx.await;
     }));
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
-    Harness { url, upstream, store, http, shutdown: Some(tx), task: Some(task) }
+    Harness { url, upstream, http, shutdown: Some(tx), task: Some(task) }
 }
 
 impl Harness {
@@ -68,17 +66,7 @@ impl Harness {
         self.get_json("/stats").await
     }
 
-    /// Signal shutdown and wait for the server to finish.
-    pub async fn shutdown(&mut self) -> Result<(), ProxyError> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        match self.task.take() {
-            Some(t) => t.await.unwrap(),
-            None => Ok(()),
-        }
-    }
-
+    /// Signal shutdown; the handle resolves when the server has finished.
     pub fn begin_shutdown(&mut self) -> tokio::task::JoinHandle<Result<(), ProxyError>> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

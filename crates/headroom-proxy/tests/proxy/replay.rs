@@ -40,13 +40,21 @@ fn assert_cache_safe(turn: usize, clients: (&str, &str), forwarded: (&str, &str)
     // prefix up to the end of the shared items.
     if shared > 0 && others(forwarded.0, key) == others(forwarded.1, key) {
         let end = f0[shared - 1].1;
-        assert!(forwarded.0[..end] == forwarded.1[..end], "turn {turn}: forwarded bodies diverge before item {shared}");
+        assert!(
+            forwarded.0[..end] == forwarded.1[..end],
+            "turn {turn}: forwarded bodies diverge before item {shared}"
+        );
     }
     shared
 }
 
 /// Items the proxy changed must be tool outputs; everything else is forwarded as sent.
-fn assert_only_tool_outputs_changed(client: &str, forwarded: &str, key: &str, is_tool_output: fn(&Value) -> bool) {
+fn assert_only_tool_outputs_changed(
+    client: &str,
+    forwarded: &str,
+    key: &str,
+    is_tool_output: fn(&Value) -> bool,
+) {
     for ((c, _), (f, _)) in items(client, key).iter().zip(items(forwarded, key).iter()) {
         if c != f {
             let v: Value = serde_json::from_str(c).unwrap();
@@ -63,7 +71,8 @@ fn rewritten_items(client: &str, forwarded: &str, key: &str) -> usize {
 }
 
 async fn forward(h: &Harness, path: &str, body: &str) -> String {
-    let res = if path == "/v1/messages" { h.post(path, body.to_owned()) } else { h.openai(path, body.to_owned()) };
+    let res =
+        if path == "/v1/messages" { h.post(path, body.to_owned()) } else { h.openai(path, body.to_owned()) };
     let res = res.send().await.unwrap();
     assert_eq!(res.status(), 200);
     res.text().await.unwrap();
@@ -90,7 +99,10 @@ async fn claude_code_session_keeps_forwarded_prefixes_identical() {
         ("Bash", json!([{"type": "text", "text": logs[0]}])),
         ("WebFetch", Value::String(json_out[1].clone())),
         ("Grep", json!([{"type": "text", "text": search[0]}])),
-        ("mcp__k8s__get_pods", json!([{"type": "text", "text": json_out[2]}, {"type": "text", "text": "(truncated)"}])),
+        (
+            "mcp__k8s__get_pods",
+            json!([{"type": "text", "text": json_out[2]}, {"type": "text", "text": "(truncated)"}]),
+        ),
     ];
     let ephemeral = json!({"type": "ephemeral"});
     let system = json!([
@@ -120,14 +132,18 @@ async fn claude_code_session_keeps_forwarded_prefixes_identical() {
 
         // The assistant's turn: signed thinking, sometimes a server-side web search, a tool call.
         let id = format!("toolu_{turn:02}");
-        let mut content = vec![json!({"type": "thinking", "thinking": format!("Step {turn}: look closer."), "signature": format!("EqQBCkYIBxgCKkB{turn}sig==")})];
+        let mut content = vec![
+            json!({"type": "thinking", "thinking": format!("Step {turn}: look closer."), "signature": format!("EqQBCkYIBxgCKkB{turn}sig==")}),
+        ];
         if turn == 2 {
             content.push(json!({"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search", "input": {"query": "release build failing"}}));
             content.push(json!({"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01", "content": [
                 {"type": "web_search_result", "url": "https://example.com/a", "title": "A", "encrypted_content": "Eu8BCioIAh", "page_age": null}]}));
         }
         content.push(json!({"type": "text", "text": format!("Running {tool}.")}));
-        content.push(json!({"type": "tool_use", "id": id, "name": tool, "input": {"command": format!("step {turn}")}}));
+        content.push(
+            json!({"type": "tool_use", "id": id, "name": tool, "input": {"command": format!("step {turn}")}}),
+        );
         messages.push(json!({"role": "assistant", "content": content}));
         // Claude Code moves the cache breakpoint to the newest tool result every turn.
         for m in messages.iter_mut() {
@@ -152,12 +168,20 @@ async fn claude_code_session_keeps_forwarded_prefixes_identical() {
         }
         if t + 1 < clients.len() {
             // The client moves its cache_control, so it shares all messages but the last.
-            let shared = assert_cache_safe(t, (&clients[t], &clients[t + 1]), (&forwarded[t], &forwarded[t + 1]), "messages");
+            let shared = assert_cache_safe(
+                t,
+                (&clients[t], &clients[t + 1]),
+                (&forwarded[t], &forwarded[t + 1]),
+                "messages",
+            );
             assert!(shared + 1 >= items(&clients[t], "messages").len());
         }
     }
     let last = clients.len() - 1;
-    assert!(rewritten_items(&clients[last], &forwarded[last], "messages") >= 1, "compressed blocks must recur");
+    assert!(
+        rewritten_items(&clients[last], &forwarded[last], "messages") >= 1,
+        "compressed blocks must recur"
+    );
     let stats = h.stats().await;
     let saved = stats["tokens_saved_total"].as_u64().unwrap();
     assert!(saved > 0, "the replay saved nothing");
@@ -171,7 +195,8 @@ async fn codex_session_keeps_forwarded_prefixes_identical() {
     let h = start().await;
     let json_out = corpus_outputs("json");
     let logs = corpus_outputs("log");
-    let outputs = [json_out[3].clone(), logs[1].clone(), json_out[4].clone(), "exit 0".to_owned(), json_out[5].clone()];
+    let outputs =
+        [json_out[3].clone(), logs[1].clone(), json_out[4].clone(), "exit 0".to_owned(), json_out[5].clone()];
     let tools = json!([
         {"type": "function", "name": "shell", "description": "Runs a shell command.", "strict": false,
          "parameters": {"type": "object", "properties": {"command": {"type": "array", "items": {"type": "string"}}}, "required": ["command"]}},
@@ -199,7 +224,12 @@ async fn codex_session_keeps_forwarded_prefixes_identical() {
     for t in 0..clients.len() {
         assert_only_tool_outputs_changed(&clients[t], &forwarded[t], "input", is_call_output);
         if t + 1 < clients.len() {
-            let shared = assert_cache_safe(t, (&clients[t], &clients[t + 1]), (&forwarded[t], &forwarded[t + 1]), "input");
+            let shared = assert_cache_safe(
+                t,
+                (&clients[t], &clients[t + 1]),
+                (&forwarded[t], &forwarded[t + 1]),
+                "input",
+            );
             assert_eq!(shared, items(&clients[t], "input").len(), "Codex only appends");
         }
     }

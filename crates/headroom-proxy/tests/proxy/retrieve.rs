@@ -15,7 +15,10 @@ const NAME: &str = "headroom_retrieve";
 fn marker_hash(req: &Recorded) -> String {
     let text = req.text();
     let unescaped: String = serde_json::from_str::<Value>(text).map(|v| v.to_string()).unwrap();
-    Marker::find_all(&unescaped).first().map(|m| m.hash.to_string()).expect("no marker in the forwarded request")
+    Marker::find_all(&unescaped)
+        .first()
+        .map(|m| m.hash.to_string())
+        .expect("no marker in the forwarded request")
 }
 
 fn tool_names(req: &Value) -> Vec<String> {
@@ -54,7 +57,10 @@ async fn anthropic_round_trip_not_streamed() {
     h.upstream.push(Reply::dynamic(|req| {
         let input = json!({"hash": marker_hash(req)});
         Reply::json(wire::anthropic::json(
-            &[Block::Text("Let me look at all of them.".into()), Block::ToolUse { id: "toolu_r1".into(), name: NAME.into(), input }],
+            &[
+                Block::Text("Let me look at all of them.".into()),
+                Block::ToolUse { id: "toolu_r1".into(), name: NAME.into(), input },
+            ],
             "tool_use",
         ))
     }));
@@ -63,14 +69,18 @@ async fn anthropic_round_trip_not_streamed() {
         let answer = &v["messages"].as_array().unwrap().last().unwrap()["content"][0];
         assert_eq!(answer["type"], "tool_result");
         assert_eq!(answer["tool_use_id"], "toolu_r1");
-        assert!(answer["content"].as_str().unwrap() == fixtures::seed_results(), "the answer is the original");
+        assert!(
+            answer["content"].as_str().unwrap() == fixtures::seed_results(),
+            "the answer is the original"
+        );
         Reply::json(wire::anthropic::text_json("Result 499 has the lowest score, -399."))
     }));
     let res = h.post("/v1/messages", fixtures::seed_anthropic(false)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let v: Value = res.json().await.unwrap();
     assert!(!v.to_string().contains(NAME), "the client must never see the tool: {v}");
-    let texts: Vec<&str> = v["content"].as_array().unwrap().iter().map(|b| b["text"].as_str().unwrap()).collect();
+    let texts: Vec<&str> =
+        v["content"].as_array().unwrap().iter().map(|b| b["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["Let me look at all of them.", "Result 499 has the lowest score, -399."]);
     assert_eq!(v["stop_reason"], "end_turn");
     assert_eq!(v["usage"]["output_tokens"], 34, "usage of both rounds is added up");
@@ -102,7 +112,10 @@ async fn anthropic_round_trip_streamed_as_one_message() {
         let msgs = v["messages"].as_array().unwrap();
         let replay = &msgs[msgs.len() - 2];
         assert_eq!(replay["role"], "assistant");
-        assert_eq!(replay["content"][0], json!({"type": "thinking", "thinking": "The list was cut.", "signature": "sig-abc"}));
+        assert_eq!(
+            replay["content"][0],
+            json!({"type": "thinking", "thinking": "The list was cut.", "signature": "sig-abc"})
+        );
         assert_eq!(replay["content"][2]["name"], NAME);
         assert!(replay["content"][2]["input"]["hash"].is_string());
         Reply::sse(wire::anthropic::text_events("Result 499 is last."))
@@ -168,7 +181,8 @@ async fn client_tools_still_work_when_the_model_also_retrieves() {
             "tool_use",
         ))
     }));
-    let v: Value = h.post("/v1/messages", fixtures::seed_anthropic(false)).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        h.post("/v1/messages", fixtures::seed_anthropic(false)).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["content"].as_array().unwrap().len(), 1);
     assert_eq!(v["content"][0]["name"], "Bash");
     assert_eq!(v["stop_reason"], "tool_use");
@@ -186,7 +200,10 @@ async fn chat_round_trip_streamed_and_not() {
         let msgs = v["messages"].as_array().unwrap();
         assert_eq!(msgs[msgs.len() - 2]["tool_calls"][0]["function"]["name"], NAME);
         assert_eq!(msgs[msgs.len() - 1]["role"], "tool");
-        assert!(msgs[msgs.len() - 1]["content"].as_str().unwrap() == fixtures::seed_results(), "the answer is the original");
+        assert!(
+            msgs[msgs.len() - 1]["content"].as_str().unwrap() == fixtures::seed_results(),
+            "the answer is the original"
+        );
         Reply::json(wire::chat::text_json("All 500 seen."))
     }));
     let res = h.openai("/v1/chat/completions", fixtures::seed_chat()).send().await.unwrap();
@@ -199,17 +216,23 @@ async fn chat_round_trip_streamed_and_not() {
 
     h.upstream.clear();
     let body = fixtures::seed_chat().replacen("\"model\"", "\"stream\":true,\"model\"", 1);
-    h.upstream.push(Reply::dynamic(move |req| Reply::sse(wire::chat::events(None, &[("call_r", NAME, &calls(req))]))));
+    h.upstream.push(Reply::dynamic(move |req| {
+        Reply::sse(wire::chat::events(None, &[("call_r", NAME, &calls(req))]))
+    }));
     h.upstream.push(Reply::sse(wire::chat::text_events("All 500 seen.")));
     let text = h.openai("/v1/chat/completions", body).send().await.unwrap().text().await.unwrap();
     assert!(!text.contains(NAME));
     assert_eq!(text.matches("[DONE]").count(), 1);
     let evs = events(&text);
-    let content: String =
-        evs.iter().filter_map(|(_, d)| d.pointer("/choices/0/delta/content").and_then(Value::as_str)).collect();
+    let content: String = evs
+        .iter()
+        .filter_map(|(_, d)| d.pointer("/choices/0/delta/content").and_then(Value::as_str))
+        .collect();
     assert_eq!(content, "All 500 seen.");
-    let finishes: Vec<&str> =
-        evs.iter().filter_map(|(_, d)| d.pointer("/choices/0/finish_reason").and_then(Value::as_str)).collect();
+    let finishes: Vec<&str> = evs
+        .iter()
+        .filter_map(|(_, d)| d.pointer("/choices/0/finish_reason").and_then(Value::as_str))
+        .collect();
     assert_eq!(finishes, ["stop"]);
     assert_eq!(h.upstream.requests().len(), 2);
 }
@@ -228,12 +251,17 @@ async fn responses_round_trip_streamed_and_not() {
         .to_string()
     };
     let call = |req: &Recorded| format!(r#"{{"hash":"{}"}}"#, marker_hash(req));
-    h.upstream.push(Reply::dynamic(move |req| Reply::json(wire::responses::json(None, &[("call_r", NAME, &call(req))]))));
+    h.upstream.push(Reply::dynamic(move |req| {
+        Reply::json(wire::responses::json(None, &[("call_r", NAME, &call(req))]))
+    }));
     h.upstream.push(Reply::dynamic(|req| {
         let v = req.json();
         let items = v["input"].as_array().unwrap();
         assert_eq!(items[items.len() - 1]["type"], "function_call_output");
-        assert!(items[items.len() - 1]["output"].as_str().unwrap() == fixtures::seed_results(), "the answer is the original");
+        assert!(
+            items[items.len() - 1]["output"].as_str().unwrap() == fixtures::seed_results(),
+            "the answer is the original"
+        );
         Reply::json(wire::responses::text_json("done"))
     }));
     let v: Value = h.openai("/v1/responses", input_body(false)).send().await.unwrap().json().await.unwrap();
@@ -252,7 +280,8 @@ async fn responses_round_trip_streamed_and_not() {
     assert!(!text.contains(NAME));
     let evs = events(&text);
     assert_eq!(evs.iter().filter(|(n, _)| n == "response.created").count(), 1);
-    let completed: Vec<&Value> = evs.iter().filter(|(n, _)| n == "response.completed").map(|(_, d)| d).collect();
+    let completed: Vec<&Value> =
+        evs.iter().filter(|(n, _)| n == "response.completed").map(|(_, d)| d).collect();
     assert_eq!(completed.len(), 1);
     let out = completed[0]["response"]["output"].as_array().unwrap();
     assert_eq!(out.len(), 2, "both rounds' messages are listed: {out:?}");

@@ -78,7 +78,10 @@ async fn a_request_left_alone_is_forwarded_as_the_exact_bytes() {
     assert_eq!(res.status(), 200);
     assert_eq!(h.upstream.last().body, body.as_bytes());
     // Not JSON at all: the upstream decides.
-    h.upstream.push(Reply::error(400, r#"{"type":"error","error":{"type":"invalid_request_error","message":"bad json"}}"#));
+    h.upstream.push(Reply::error(
+        400,
+        r#"{"type":"error","error":{"type":"invalid_request_error","message":"bad json"}}"#,
+    ));
     let res = h.post("/v1/messages", "{not json").send().await.unwrap();
     assert_eq!(res.status(), 400);
     assert!(res.text().await.unwrap().contains("bad json"));
@@ -118,8 +121,12 @@ async fn unreachable_upstream_is_a_provider_shaped_502() {
 async fn bypass_header_skips_compression_and_is_not_forwarded() {
     let h = start().await;
     let body = fixtures::seed_chat();
-    let res =
-        h.openai("/v1/chat/completions", body.clone()).header("x-headroom-bypass", "true").send().await.unwrap();
+    let res = h
+        .openai("/v1/chat/completions", body.clone())
+        .header("x-headroom-bypass", "true")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let sent = h.upstream.last();
     assert_eq!(sent.body, body.as_bytes());

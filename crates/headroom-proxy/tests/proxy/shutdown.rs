@@ -12,7 +12,11 @@ use crate::helpers::start_with;
 async fn shutdown_lets_an_in_flight_stream_finish() {
     let mut h = start_with(|c| c.shutdown_grace = "5s".parse().unwrap()).await;
     let events = wire::anthropic::text_events("a slow answer that is still streaming");
-    h.upstream.push(Reply::Sse { events: events.clone(), delay: Duration::from_millis(40), drop_after: None });
+    h.upstream.push(Reply::Sse {
+        events: events.clone(),
+        delay: Duration::from_millis(40),
+        drop_after: None,
+    });
     let res = h.post("/v1/messages", fixtures::seed_anthropic(true)).send().await.unwrap();
     let stopping = h.begin_shutdown();
     let body = res.text().await.unwrap();

@@ -42,7 +42,11 @@ async fn anthropic_stream_is_relayed_event_by_event() {
 async fn a_stream_that_breaks_off_ends_the_client_stream_cleanly() {
     let h = start().await;
     let events = wire::anthropic::text_events("partial answer then the upstream dies");
-    h.upstream.push(Reply::Sse { events: events.clone(), delay: Duration::from_millis(20), drop_after: Some(4) });
+    h.upstream.push(Reply::Sse {
+        events: events.clone(),
+        delay: Duration::from_millis(20),
+        drop_after: Some(4),
+    });
     let res = h.post("/v1/messages", fixtures::seed_anthropic(true)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     // The body ends without a transport error, after the events that did arrive.

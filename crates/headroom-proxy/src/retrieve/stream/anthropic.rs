@@ -184,7 +184,9 @@ impl Machine for Anthropic {
     fn error_event(&self, body: &str) -> Bytes {
         let data = match serde_json::from_str::<Value>(body) {
             Ok(v) if v["type"] == "error" => v,
-            _ => json!({"type": "error", "error": {"type": "api_error", "message": format!("headroom proxy: retrieval follow-up failed: {body}")}}),
+            _ => {
+                json!({"type": "error", "error": {"type": "api_error", "message": format!("headroom proxy: retrieval follow-up failed: {body}")}})
+            }
         };
         Event::render(Some("error"), &data.to_string())
     }

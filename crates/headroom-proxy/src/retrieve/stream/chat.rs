@@ -124,10 +124,8 @@ impl Machine for Chat {
         if !changed {
             return vec![raw];
         }
-        let empty_delta = data
-            .pointer("/choices/0/delta")
-            .and_then(Value::as_object)
-            .is_some_and(|d| d.is_empty());
+        let empty_delta =
+            data.pointer("/choices/0/delta").and_then(Value::as_object).is_some_and(|d| d.is_empty());
         let no_finish = data.pointer("/choices/0/finish_reason").is_none_or(Value::is_null);
         if empty_delta && no_finish {
             return Vec::new();
@@ -179,7 +177,9 @@ impl Machine for Chat {
     fn error_event(&self, body: &str) -> Bytes {
         let data = match serde_json::from_str::<Value>(body) {
             Ok(v) if v.get("error").is_some() => v,
-            _ => json!({"error": {"message": format!("headroom proxy: retrieval follow-up failed: {body}"), "type": "server_error"}}),
+            _ => {
+                json!({"error": {"message": format!("headroom proxy: retrieval follow-up failed: {body}"), "type": "server_error"}})
+            }
         };
         Event::render(None, &data.to_string())
     }

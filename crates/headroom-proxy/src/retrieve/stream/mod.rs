@@ -148,7 +148,12 @@ async fn run(state: AppState, convo: Conversation, first: reqwest::Response, tx:
 }
 
 /// `data` with `field` set to `value`, rendered as an event named `name`.
-fn rewritten(name: Option<&str>, mut data: serde_json::Value, field: &str, value: serde_json::Value) -> Bytes {
+fn rewritten(
+    name: Option<&str>,
+    mut data: serde_json::Value,
+    field: &str,
+    value: serde_json::Value,
+) -> Bytes {
     data[field] = value;
     Event::render(name, &data.to_string())
 }

@@ -82,7 +82,9 @@ impl Machine for Responses {
                 changed = true;
             }
         }
-        if self.round > 0 && matches!(kind.as_str(), "response.created" | "response.in_progress" | "response.queued") {
+        if self.round > 0
+            && matches!(kind.as_str(), "response.created" | "response.in_progress" | "response.queued")
+        {
             return Vec::new();
         }
         if kind == "response.output_item.added" {
@@ -134,7 +136,10 @@ impl Machine for Responses {
         }
         let (_, data) = self.completed.as_ref()?;
         let output = data.pointer("/response/output").and_then(Value::as_array).cloned().unwrap_or_default();
-        Some(Continuation { calls: self.ours.clone(), assistant: output.iter().map(Value::to_string).collect() })
+        Some(Continuation {
+            calls: self.ours.clone(),
+            assistant: output.iter().map(Value::to_string).collect(),
+        })
     }
 
     fn give_up(&mut self) -> Vec<Bytes> {
@@ -146,7 +151,8 @@ impl Machine for Responses {
 
     fn next_round(&mut self) {
         if let Some((_, data)) = self.completed.take() {
-            let output = data.pointer("/response/output").and_then(Value::as_array).cloned().unwrap_or_default();
+            let output =
+                data.pointer("/response/output").and_then(Value::as_array).cloned().unwrap_or_default();
             self.earlier.extend(output.into_iter().filter(|i| !is_ours(i)));
         }
         self.round += 1;
