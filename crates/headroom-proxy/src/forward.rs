@@ -140,6 +140,28 @@ pub(crate) fn is_event_stream(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim_start().starts_with("text/event-stream"))
 }
 
+/// Request bodies up to this size are collected before forwarding (so they keep a
+/// `content-length`); larger or unsized ones are streamed through.
+const COLLECT_BELOW: u64 = 1 << 20;
+
+/// The body for upstream: empty when the client sent none, collected when small and sized,
+/// streamed otherwise (never held whole in memory).
+async fn request_body(headers: &HeaderMap, body: Body) -> reqwest::Body {
+    let length = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = headers.contains_key(http::header::TRANSFER_ENCODING);
+    match length {
+        Some(n) if n <= COLLECT_BELOW && !chunked => match axum::body::to_bytes(body, n as usize).await {
+            Ok(bytes) => reqwest::Body::from(bytes),
+            Err(_) => reqwest::Body::from(bytes::Bytes::new()),
+        },
+        None if !chunked => reqwest::Body::from(bytes::Bytes::new()),
+        _ => reqwest::Body::wrap_stream(body.into_data_stream()),
+    }
+}
+
 /// Every route the proxy does not compress: forwarded untouched, body streamed both ways.
 pub(crate) async fn passthrough(State(state): State<AppState>, req: Request) -> axum::response::Response {
     let start = Instant::now();
@@ -152,7 +174,7 @@ pub(crate) async fn passthrough(State(state): State<AppState>, req: Request) -> 
         method: parts.method,
         path_and_query: &path_and_query,
         headers: upstream_headers(&parts.headers),
-        body: reqwest::Body::wrap_stream(body.into_data_stream()),
+        body: request_body(&parts.headers, body).await,
     };
     state.stats().added_latency(start.elapsed());
     match send(&state, out).await {

@@ -76,11 +76,13 @@ fn append_to_array(body: &str, raw: &RawValue, items: &[String]) -> Option<Strin
 }
 
 /// `body` offering the retrieve tool: appended to `tools`, or a `tools` member added at the end
-/// of the object. `None` if the body is not an object or `tools` is not a list.
+/// of the object. `None` if the body is not an object, `tools` is not a list, or the client
+/// already has a tool of that name (its calls must stay the client's).
 pub(crate) fn inject(route: Route, body: &str) -> Option<String> {
     let top: Top<'_> = serde_json::from_str(body).ok()?;
     let def = definition(route);
     match top.tools {
+        Some(tools) if tools.get().contains(&format!("\"{NAME}\"")) => None,
         Some(tools) => append_to_array(body, tools, &[def]),
         None => {
             let close = body.trim_end().len().checked_sub(1)?;
@@ -131,6 +133,9 @@ mod tests {
         assert!(out.starts_with("{\"model\":\"m\",\"messages\":[],\"tools\":[{\"type\":\"function\""));
         assert!(out.ends_with("}\n"));
         serde_json::from_str::<serde_json::Value>(&out).unwrap();
+
+        let taken = r#"{"tools":[{"name":"headroom_retrieve"}],"messages":[]}"#;
+        assert_eq!(inject(Route::Messages, taken), None);
 
         let empty = r#"{"input":[],"tools":[]}"#;
         let out = inject(Route::Responses, empty).unwrap();

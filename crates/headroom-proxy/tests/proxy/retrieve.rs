@@ -326,3 +326,36 @@ async fn the_tool_is_only_offered_when_markers_were_emitted() {
     assert!(tool_names(&sent.json()).is_empty());
     assert!(Marker::find_all(sent.text()).is_empty(), "lossless only when retrieval is off");
 }
+
+#[tokio::test]
+async fn a_failed_follow_up_is_reported_never_turned_into_success() {
+    let h = start().await;
+    let overloaded = r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let tool_call = |req: &Recorded, stream: bool| {
+        let blocks = [Block::ToolUse {
+            id: "toolu_r1".into(),
+            name: NAME.into(),
+            input: json!({"hash": marker_hash(req)}),
+        }];
+        if stream {
+            Reply::sse(wire::anthropic::events(&blocks, "tool_use"))
+        } else {
+            Reply::json(wire::anthropic::json(&blocks, "tool_use"))
+        }
+    };
+    h.upstream.push(Reply::dynamic(move |req| tool_call(req, false)));
+    h.upstream.push(Reply::error(529, overloaded));
+    let res = h.post("/v1/messages", fixtures::seed_anthropic(false)).send().await.unwrap();
+    assert_eq!(res.status(), 529);
+    assert_eq!(res.text().await.unwrap(), overloaded);
+
+    h.upstream.push(Reply::dynamic(move |req| tool_call(req, true)));
+    h.upstream.push(Reply::error(529, overloaded));
+    let body =
+        h.post("/v1/messages", fixtures::seed_anthropic(true)).send().await.unwrap().text().await.unwrap();
+    let evs = events(&body);
+    let last = evs.last().unwrap();
+    assert_eq!(last.0, "error");
+    assert_eq!(last.1["error"]["type"], "overloaded_error");
+    assert!(!body.contains("message_stop"), "a failed continuation must not look complete");
+}

@@ -65,8 +65,17 @@ async fn unknown_paths_pass_through_byte_identical() {
     // GET without a body, e.g. listing models.
     let res = h.http.get(format!("{}/v1/models", h.url)).header("x-api-key", "k").send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(h.upstream.last().method, "GET");
-    assert!(h.upstream.last().body.is_empty());
+    let get = h.upstream.last();
+    assert_eq!(get.method, "GET");
+    assert!(get.body.is_empty());
+    assert_eq!(get.header("transfer-encoding"), None, "no body invented for a GET");
+    assert_eq!(sent.header("content-length"), Some(body.len().to_string().as_str()));
+
+    // A large upload is streamed through unchanged.
+    let big = "x".repeat(3 << 20);
+    let res = h.http.post(format!("{}/v1/uploads", h.url)).body(big.clone()).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(h.upstream.last().body == big.as_bytes());
 }
 
 #[tokio::test]
