@@ -1,0 +1,43 @@
+//! Savings and needle targets per content kind on the corpus (issues' done-when lines),
+//! token-weighted, measured with exact o200k counts.
+
+use std::collections::BTreeMap;
+
+use headroom::{CompressConfig, Engine};
+use headroom_testkit::corpus::{default_dir, load};
+
+struct Tally {
+    before: usize,
+    after: usize,
+    needles: usize,
+    verbatim: usize,
+}
+
+fn tallies() -> BTreeMap<String, Tally> {
+    let engine = Engine::new(CompressConfig { model: "gpt-4o".into(), ..CompressConfig::default() });
+    let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
+    for case in load(&default_dir()) {
+        let r = engine.compress(&case.body("gpt-4o")).unwrap();
+        let out = headroom::wire::locate(r.messages.get(), None).unwrap();
+        let text: String = out.slots.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n\u{0}");
+        let t = by_kind.entry(case.kind.clone()).or_insert(Tally { before: 0, after: 0, needles: 0, verbatim: 0 });
+        t.before += r.tokens_before;
+        t.after += r.tokens_after;
+        t.needles += case.needles.len();
+        t.verbatim += case.needles.iter().filter(|n| text.contains(n.as_str())).count();
+    }
+    by_kind
+}
+
+fn saved(t: &Tally) -> f64 {
+    100.0 * (t.before - t.after) as f64 / t.before as f64
+}
+
+#[test]
+fn json_cases_meet_targets() {
+    let all = tallies();
+    let t = &all["json"];
+    eprintln!("json: {:.1}% saved, {}/{} verbatim", saved(t), t.verbatim, t.needles);
+    assert!(saved(t) >= 75.0, "json saved {:.1}%", saved(t));
+    assert!(t.verbatim * 10 >= t.needles * 9, "json verbatim {}/{}", t.verbatim, t.needles);
+}
