@@ -74,14 +74,18 @@ async fn handle(state: AppState, route: Route, req: Request) -> Response {
         Err(e) => return e.for_provider(provider).into_response(),
     };
     let scope = tenant::scope(&parts.headers);
-    let prepared = prepare(&state, route, received, &scope, forward::bypass(&parts.headers)).await;
+    let mut prepared = prepare(&state, route, received, &scope, forward::bypass(&parts.headers)).await;
     let path = route.path();
     state.stats().request(path, &prepared.model, prepared.treatment);
-    if let Some(result) = &prepared.result {
-        state.stats().savings(path, &prepared.model, result);
+    // Only the numbers are kept; the result is dropped before the upstream call.
+    if let Some(result) = prepared.result.take() {
+        state.stats().savings(path, &prepared.model, &result);
     }
     let path_and_query = parts.uri.path_and_query().map_or(path, |p| p.as_str()).to_owned();
-    let headers = forward::upstream_headers(&parts.headers);
+    let mut headers = forward::upstream_headers(&parts.headers);
+    // The proxy reads these responses (usage, retrieve calls), so it asks for them unencoded;
+    // the client's side of the connection is loopback anyway.
+    headers.remove(http::header::ACCEPT_ENCODING);
     let out = Outgoing {
         provider,
         method: parts.method.clone(),
@@ -213,6 +217,7 @@ impl Job {
         let tool_injected = !result.originals.is_empty();
         if tool_injected {
             self.store.put_many(&self.scope, &result.originals).map_err(|e| e.to_string())?;
+            result.originals = Vec::new();
             out = tool::inject(self.route, &out).ok_or("cannot add the retrieve tool to this body")?;
         }
         Ok(Done { body: Some(Bytes::from(out)), result, tool_injected })

@@ -4,8 +4,11 @@
 //! - `POST /v1/messages`, `/v1/chat/completions`, `/v1/responses` are compressed; every other
 //!   path is forwarded untouched. Bytes outside the compressed strings go upstream exactly as
 //!   received, and a request the engine leaves alone goes up as the very bytes received.
-//! - Compression is cache-safe: a block compresses to the same bytes on every turn, so the
-//!   provider's prompt cache keeps matching.
+//! - Compression is cache-safe: a block compresses to the same bytes on every turn (the query
+//!   is the user text *preceding* the block, nothing is protected by recency), so the
+//!   provider's prompt cache keeps matching. The `headroom_retrieve` tool is appended to
+//!   `tools` with constant bytes from the first turn that carries a marker on; that turn
+//!   re-writes the cache once, every later turn matches it again.
 //! - Streams are relayed as they arrive; responses and errors come back as the upstream sent
 //!   them. When compression drops content it offers the model a `headroom_retrieve` tool and
 //!   answers its calls itself, streaming or not.

@@ -13,13 +13,19 @@ async fn seed_request_reaches_upstream_80_percent_smaller_with_reply_unchanged()
     let canned = wire::chat::text_json("The top 3 are Result 0, Result 1 and Result 2.");
     h.upstream.push(Reply::json(canned.clone()));
     let body = fixtures::seed_chat();
-    let res = h.openai("/v1/chat/completions", body.clone()).send().await.unwrap();
+    let res = h
+        .openai("/v1/chat/completions", body.clone())
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), canned, "reply must come back byte for byte");
 
     let sent = h.upstream.last();
     assert_eq!(sent.path, "/v1/chat/completions");
     assert_eq!(sent.header("authorization"), Some("Bearer sk-openai-test-key"));
+    assert_eq!(sent.header("accept-encoding"), None, "compressed routes read their responses");
     let before = helpers::tokens(&body);
     let after = helpers::tokens(sent.text());
     assert!(after * 5 <= before, "forwarded {after} tokens of {before}: less than 80% smaller");
@@ -43,6 +49,7 @@ async fn unknown_paths_pass_through_byte_identical() {
         .put(format!("{}/v1/files/abc?purpose=batch&limit=2", h.url))
         .header("authorization", "Bearer sk-pass")
         .header("x-custom", "kept")
+        .header("accept-encoding", "gzip")
         .header("x-headroom-debug", "stripped")
         .header("connection", "keep-alive, x-hop")
         .header("x-hop", "dropped because connection names it")
@@ -59,6 +66,7 @@ async fn unknown_paths_pass_through_byte_identical() {
     assert_eq!(sent.body, body.as_bytes());
     assert_eq!(sent.header("authorization"), Some("Bearer sk-pass"));
     assert_eq!(sent.header("x-custom"), Some("kept"));
+    assert_eq!(sent.header("accept-encoding"), Some("gzip"));
     assert_eq!(sent.header("x-headroom-debug"), None);
     assert_eq!(sent.header("x-hop"), None);
 
