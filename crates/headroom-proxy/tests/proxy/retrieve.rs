@@ -359,3 +359,35 @@ async fn a_failed_follow_up_is_reported_never_turned_into_success() {
     assert_eq!(last.1["error"]["type"], "overloaded_error");
     assert!(!body.contains("message_stop"), "a failed continuation must not look complete");
 }
+
+#[tokio::test]
+async fn chat_stream_keeps_client_calls_renumbered_when_the_model_also_retrieves() {
+    let h = start().await;
+    let body = fixtures::seed_chat().replacen("\"model\"", "\"stream\":true,\"model\"", 1);
+    h.upstream.push(Reply::dynamic(|req| {
+        let ours = format!(r#"{{"hash":"{}"}}"#, marker_hash(req));
+        Reply::sse(wire::chat::events(
+            Some("Two things."),
+            &[("call_r", NAME, &ours), ("call_s", "search", r#"{"q":"rust"}"#)],
+        ))
+    }));
+    let text = h.openai("/v1/chat/completions", body).send().await.unwrap().text().await.unwrap();
+    assert!(!text.contains(NAME));
+    let evs = events(&text);
+    let calls: Vec<&Value> = evs
+        .iter()
+        .filter_map(|(_, d)| d.pointer("/choices/0/delta/tool_calls").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    assert!(!calls.is_empty());
+    assert!(calls.iter().all(|c| c["index"] == 0), "the client's only call is renumbered to 0: {calls:?}");
+    let args: String = calls.iter().filter_map(|c| c["function"]["arguments"].as_str()).collect();
+    assert_eq!(args, r#"{"q":"rust"}"#);
+    let finishes: Vec<&str> = evs
+        .iter()
+        .filter_map(|(_, d)| d.pointer("/choices/0/finish_reason").and_then(Value::as_str))
+        .collect();
+    assert_eq!(finishes, ["tool_calls"]);
+    assert_eq!(text.matches("[DONE]").count(), 1);
+    assert_eq!(h.upstream.requests().len(), 1);
+}
