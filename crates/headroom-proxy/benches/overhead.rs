@@ -116,7 +116,52 @@ fn big_chat(rows: usize) -> String {
     .to_string()
 }
 
+const MEMORY_CHILD: &str = "OVERHEAD_MEMORY_CHILD";
+
+/// One fresh process: proxy idle RSS, then 16 concurrent ~1.4 MB bodies (bypassing the engine,
+/// or compressed) and RSS after.
+fn memory_child(mode: &str) {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    rt.block_on(async move {
+        let upstream = FakeUpstream::start().await;
+        let config = ProxyConfig {
+            port: 0,
+            openai_upstream: upstream.url().parse().unwrap(),
+            ..ProxyConfig::default()
+        };
+        let server = Server::bind(config, Arc::new(MemoryStore::new())).await.unwrap();
+        let proxy = format!("http://{}", server.local_addr().unwrap());
+        tokio::spawn(server.run(std::future::pending()));
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let idle = rss_mb();
+        let mb = big_chat(9000);
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (client, url, body) = (client.clone(), format!("{proxy}/v1/chat/completions"), mb.clone());
+            let bypass = mode == "bypass";
+            tasks.push(tokio::spawn(async move {
+                let mut req = client.post(url).body(body);
+                if bypass {
+                    req = req.header("x-headroom-bypass", "true");
+                }
+                req.send().await.unwrap().bytes().await.unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        println!(
+            "RSS, fresh process (client + fake upstream + proxy): idle {idle:.1} MB; after 16 concurrent {} KB bodies ({mode}) {:.1} MB",
+            mb.len() / 1024,
+            rss_mb()
+        );
+    });
+}
+
 fn main() {
+    if let Ok(mode) = std::env::var(MEMORY_CHILD) {
+        return memory_child(&mode);
+    }
     let quick = std::env::var_os("OVERHEAD_QUICK").is_some();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     rt.block_on(async move {
@@ -132,7 +177,6 @@ fn main() {
         tokio::spawn(server.run(std::future::pending()));
         let client = reqwest::Client::builder().no_proxy().tcp_nodelay(true).build().unwrap();
         let direct = upstream.url();
-        let idle_rss = rss_mb();
 
         let small = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}).to_string();
         let n = if quick { 300 } else { 3000 };
@@ -183,37 +227,13 @@ fn main() {
         upstream.clear();
         println!("throughput, 16 clients        direct {rd:>8.0} req/s | proxy {rp:>8.0} req/s | ratio {:.2}", rp / rd);
 
-        // 16 concurrent 1 MB bodies through the proxy: first bypassing the engine (the proxy's
-        // own buffers), then compressed (engine included). RSS is a high-water mark, so the
-        // cheaper burst runs first.
-        let mb = big_chat(9000);
-        let burst = |bypass: bool| {
-            let mut tasks = Vec::new();
-            for _ in 0..16 {
-                let (client, url, body) = (client.clone(), format!("{proxy}/v1/chat/completions"), mb.clone());
-                tasks.push(tokio::spawn(async move {
-                    let mut req = client.post(url).body(body);
-                    if bypass {
-                        req = req.header("x-headroom-bypass", "true");
-                    }
-                    req.send().await.unwrap().bytes().await.unwrap();
-                }));
-            }
-            tasks
-        };
-        for t in burst(true) {
-            t.await.unwrap();
+        // Memory is measured in fresh processes: RSS is a high-water mark.
+        for mode in ["bypass", "compress"] {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .env(MEMORY_CHILD, mode)
+                .output()
+                .unwrap();
+            print!("{}", String::from_utf8_lossy(&out.stdout));
         }
-        upstream.clear();
-        let bypass_rss = rss_mb();
-        for t in burst(false) {
-            t.await.unwrap();
-        }
-        upstream.clear();
-        println!(
-            "process RSS (bench + fake upstream + proxy): idle {idle_rss:.1} MB; 16 concurrent {} KB bodies: bypassed {bypass_rss:.1} MB, compressed {:.1} MB",
-            mb.len() / 1024,
-            rss_mb()
-        );
     });
 }

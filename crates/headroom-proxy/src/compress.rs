@@ -161,10 +161,20 @@ async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope,
         job.run(&received)
     } else {
         let body = received.clone();
-        let task = tokio::task::spawn_blocking(move || job.run(&body));
+        let workers = state.workers();
+        // Waiting for a worker counts against the budget; a job that overruns keeps its permit
+        // until it really ends, so the bound holds.
+        let task = async move {
+            let permit = workers.acquire_owned().await.map_err(|e| e.to_string())?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                job.run(&body)
+            })
+            .await
+            .map_err(|join| format!("compression task failed: {join}"))?
+        };
         match tokio::time::timeout(state.config().compression_budget.get(), task).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(join)) => Err(format!("compression task failed: {join}")),
+            Ok(outcome) => outcome,
             Err(_) => {
                 Err(format!("compression exceeded its budget of {}", state.config().compression_budget))
             }

@@ -50,6 +50,10 @@ pub struct ProxyConfig {
     /// Time compression may take per request before the original bytes are forwarded.
     #[arg(long, default_value = DEFAULT_BUDGET)]
     pub compression_budget: HumanDuration,
+    /// Compressions run at once (off the request threads); unset: one per CPU. Bounds the
+    /// engine's CPU and memory under load; queued requests count against the time budget.
+    #[arg(long)]
+    pub compression_workers: Option<std::num::NonZeroUsize>,
     /// Tool names whose outputs are never compressed; `*` globs (`mcp__*`). Repeatable.
     #[arg(long = "exclude-tool", value_name = "GLOB")]
     pub excluded_tools: Vec<String>,
@@ -85,6 +89,7 @@ impl Default for ProxyConfig {
             store: None,
             body_limit: ByteSize::parse_default(DEFAULT_BODY_LIMIT),
             compression_budget: HumanDuration::parse_default(DEFAULT_BUDGET),
+            compression_workers: None,
             excluded_tools: Vec::new(),
             retrieval: RetrievalMode::Tool,
             min_tokens_to_compress: DEFAULT_MIN_TOKENS,

@@ -22,6 +22,7 @@ struct Inner {
     store: SharedStore,
     stats: Stats,
     engines: [OnceLock<Arc<Engine>>; ENGINES],
+    workers: Arc<tokio::sync::Semaphore>,
 }
 
 /// 3 routes × 3 counters × 2 retrieval modes.
@@ -46,12 +47,17 @@ impl AppState {
             .tcp_nodelay(true)
             .build()
             .map_err(ProxyError::Client)?;
+        let workers = config
+            .compression_workers
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(1, std::num::NonZeroUsize::get);
         Ok(Self(Arc::new(Inner {
             config,
             client,
             store,
             stats: Stats::default(),
             engines: Default::default(),
+            workers: Arc::new(tokio::sync::Semaphore::new(workers)),
         })))
     }
 
@@ -101,6 +107,11 @@ impl AppState {
             excluded_tools: self.0.config.excluded_tools.clone(),
             ..CompressConfig::default()
         }
+    }
+
+    /// Permits for running a compression off the request threads.
+    pub(crate) fn workers(&self) -> Arc<tokio::sync::Semaphore> {
+        self.0.workers.clone()
     }
 
     /// Whether lossy compression (markers + the injected tool) is enabled.
