@@ -1,0 +1,296 @@
+//! The request path of the compressed routes: read the body (size-limited), run the engine
+//! within the time budget, store the originals, offer the retrieve tool when markers were
+//! emitted, and forward. Any failure on the way forwards the exact bytes received (fail-open).
+//! Also `POST /v1/compress`, the library over HTTP.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use headroom::{BlockOutcome, CompressConfig, CompressResult, Engine, Retrieval};
+use headroom_store::{Scope, SharedStore};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::ProxyError;
+use crate::forward::{self, Outgoing};
+use crate::provider::{Provider, Route};
+use crate::retrieve::{self, Conversation};
+use crate::sse::Tap;
+use crate::state::AppState;
+use crate::stats::Treatment;
+use crate::{tenant, tool};
+
+/// Bodies below this size are compressed on the request's own task: they cannot take long,
+/// and a blocking-pool hop would cost more than the work.
+const INLINE_BELOW: usize = 64 * 1024;
+
+/// `POST /v1/messages`.
+pub(crate) async fn messages(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, Route::Messages, req).await
+}
+
+/// `POST /v1/chat/completions`.
+pub(crate) async fn chat(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, Route::ChatCompletions, req).await
+}
+
+/// `POST /v1/responses`.
+pub(crate) async fn responses(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, Route::Responses, req).await
+}
+
+/// Read a whole request body, refusing more than `limit` bytes.
+pub(crate) async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, ProxyError> {
+    let declared = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ProxyError::BodyTooLarge { limit });
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+        if too_large {
+            ProxyError::BodyTooLarge { limit }
+        } else {
+            ProxyError::BadBody(e.to_string())
+        }
+    })
+}
+
+async fn handle(state: AppState, route: Route, req: Request) -> Response {
+    let start = Instant::now();
+    let (parts, body) = req.into_parts();
+    let provider = route.provider();
+    let received = match read_body(body, &parts.headers, state.config().body_limit.as_usize()).await {
+        Ok(b) => b,
+        Err(e) => return e.for_provider(provider).into_response(),
+    };
+    let scope = tenant::scope(&parts.headers);
+    let mut prepared = prepare(&state, route, received, &scope, forward::bypass(&parts.headers)).await;
+    let path = route.path();
+    state.stats().request(path, &prepared.model, prepared.treatment);
+    // Only the numbers are kept; the result is dropped before the upstream call.
+    if let Some(result) = prepared.result.take() {
+        state.stats().savings(path, &prepared.model, &result);
+    }
+    let path_and_query = parts.uri.path_and_query().map_or(path, |p| p.as_str()).to_owned();
+    let mut headers = forward::upstream_headers(&parts.headers);
+    // The proxy reads these responses (usage, retrieve calls), so it asks for them unencoded;
+    // the client's side of the connection is loopback anyway.
+    headers.remove(http::header::ACCEPT_ENCODING);
+    let out = Outgoing {
+        provider,
+        method: parts.method.clone(),
+        path_and_query: &path_and_query,
+        headers: headers.clone(),
+        body: reqwest::Body::from(prepared.body.clone()),
+    };
+    state.stats().added_latency(start.elapsed());
+    let upstream = match forward::send(&state, out).await {
+        Ok(u) => u,
+        Err(e) => return e.for_provider(provider).into_response(),
+    };
+    let model = prepared.model;
+    if prepared.tool_injected && upstream.status().is_success() {
+        let convo = Conversation { route, path_and_query, headers, scope, model, body: prepared.body };
+        return retrieve::continue_response(state, convo, upstream).await;
+    }
+    let tap = if forward::is_event_stream(upstream.headers()) { Tap::Sse } else { Tap::Json };
+    forward::relay(upstream, tap, move |usage| state.stats().usage(&model, &usage))
+}
+
+/// What goes upstream, and how it came about.
+struct Prepared {
+    body: Bytes,
+    model: String,
+    treatment: Treatment,
+    result: Option<CompressResult>,
+    tool_injected: bool,
+}
+
+/// The few top-level fields the proxy itself needs.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow, default)]
+    model: Option<Cow<'a, str>>,
+    #[serde(default)]
+    stream: Option<serde_json::Value>,
+    #[serde(default)]
+    n: Option<serde_json::Value>,
+}
+
+async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope, bypass: bool) -> Prepared {
+    let probe = std::str::from_utf8(&received).ok().and_then(|t| serde_json::from_str::<Probe<'_>>(t).ok());
+    let model = probe.as_ref().and_then(|p| p.model.as_deref()).unwrap_or_default().to_owned();
+    let untouched = |received: Bytes, model: String, treatment| Prepared {
+        body: received,
+        model,
+        treatment,
+        result: None,
+        tool_injected: false,
+    };
+    let Some(probe) = probe else {
+        // Not JSON we understand: the upstream answers it as it would without the proxy.
+        return untouched(received, model, Treatment::Unchanged);
+    };
+    if bypass {
+        return untouched(received, model, Treatment::Bypassed);
+    }
+    let streaming = probe.stream.as_ref().is_some_and(|s| s.as_bool() == Some(true));
+    let single_choice = probe.n.as_ref().is_none_or(|n| n.as_u64() == Some(1));
+    let retrieval = if state.retrieval_enabled() && single_choice && retrieve::supported(route, streaming) {
+        Retrieval::Markers
+    } else {
+        Retrieval::LosslessOnly
+    };
+    let job = Job {
+        engine: state.engine(route, &model, retrieval),
+        store: state.store().clone(),
+        scope: scope.clone(),
+        route,
+    };
+    let outcome = if received.len() < INLINE_BELOW {
+        job.run(&received)
+    } else {
+        let body = received.clone();
+        let workers = state.workers();
+        // Waiting for a worker counts against the budget; a job that overruns keeps its permit
+        // until it really ends, so the bound holds.
+        let task = async move {
+            let permit = workers.acquire_owned().await.map_err(|e| e.to_string())?;
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                job.run(&body)
+            })
+            .await
+            .map_err(|join| format!("compression task failed: {join}"))?
+        };
+        match tokio::time::timeout(state.config().compression_budget.get(), task).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                Err(format!("compression exceeded its budget of {}", state.config().compression_budget))
+            }
+        }
+    };
+    match outcome {
+        Ok(Done { body: Some(body), result, tool_injected }) => {
+            Prepared { body, model, treatment: Treatment::Compressed, result: Some(result), tool_injected }
+        }
+        Ok(Done { body: None, result, .. }) => Prepared {
+            body: received,
+            model,
+            treatment: Treatment::Unchanged,
+            result: Some(result),
+            tool_injected: false,
+        },
+        Err(reason) => {
+            tracing::warn!(route = route.path(), "forwarding the original request: {reason}");
+            untouched(received, model, Treatment::FailedOpen)
+        }
+    }
+}
+
+/// One compression, runnable on any thread.
+struct Job {
+    engine: Arc<Engine>,
+    store: SharedStore,
+    scope: Scope,
+    route: Route,
+}
+
+struct Done {
+    /// The body to forward, or `None` when nothing changed (forward the received bytes).
+    body: Option<Bytes>,
+    result: CompressResult,
+    tool_injected: bool,
+}
+
+impl Job {
+    fn run(&self, received: &[u8]) -> Result<Done, String> {
+        let text = std::str::from_utf8(received).map_err(|e| format!("body is not UTF-8: {e}"))?;
+        let mut result = self.engine.compress(text).map_err(|e| e.to_string())?;
+        let changed = result.blocks.iter().any(|b| matches!(b.outcome, BlockOutcome::Compressed { .. }));
+        // The result's copy of the body moves out here; stats keep only the numbers.
+        let out: Box<str> = std::mem::replace(&mut result.messages, empty_raw()).into();
+        if !changed {
+            return Ok(Done { body: None, result, tool_injected: false });
+        }
+        let mut out = String::from(out);
+        let tool_injected = !result.originals.is_empty();
+        if tool_injected {
+            self.store.put_many(&self.scope, &result.originals).map_err(|e| e.to_string())?;
+            result.originals = Vec::new();
+            out = tool::inject(self.route, &out).ok_or("cannot add the retrieve tool to this body")?;
+        }
+        Ok(Done { body: Some(Bytes::from(out)), result, tool_injected })
+    }
+}
+
+fn empty_raw() -> Box<RawValue> {
+    RawValue::NULL.to_owned()
+}
+
+/// Body of `POST /v1/compress`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompressRequest {
+    /// A message list.
+    #[serde(default)]
+    messages: Option<Box<RawValue>>,
+    /// A whole request body.
+    #[serde(default)]
+    request: Option<Box<RawValue>>,
+    #[serde(default)]
+    config: Option<CompressConfig>,
+}
+
+/// `POST /v1/compress`: `{messages | request, config?}` → `CompressResult`. Originals are kept
+/// in the store under the caller's scope, so `/v1/retrieve` finds them.
+pub(crate) async fn library(State(state): State<AppState>, req: Request) -> Response {
+    let provider = Provider::for_request("", req.headers());
+    let scope = tenant::scope(req.headers());
+    let limit = state.config().body_limit.as_usize();
+    let (parts, body) = req.into_parts();
+    let bytes = match read_body(body, &parts.headers, limit).await {
+        Ok(b) => b,
+        Err(e) => return e.for_provider(provider).into_response(),
+    };
+    let parsed: CompressRequest = match serde_json::from_slice(&bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            return ProxyError::BadRequest(format!("bad /v1/compress body: {e}"))
+                .for_provider(provider)
+                .into_response()
+        }
+    };
+    let Some(input) = parsed.messages.or(parsed.request) else {
+        return ProxyError::BadRequest("/v1/compress wants \"messages\" or \"request\"".into())
+            .for_provider(provider)
+            .into_response();
+    };
+    let config = parsed.config.unwrap_or_default();
+    let store = state.store().clone();
+    let work = move || -> Result<CompressResult, ProxyError> {
+        let result =
+            headroom::compress(input.get(), &config).map_err(|e| ProxyError::BadRequest(e.to_string()))?;
+        if !result.originals.is_empty() {
+            store.put_many(&scope, &result.originals)?;
+        }
+        Ok(result)
+    };
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(result)) => axum::Json(result).into_response(),
+        Ok(Err(e)) => e.for_provider(provider).into_response(),
+        Err(e) => {
+            ProxyError::BadRequest(format!("compression failed: {e}")).for_provider(provider).into_response()
+        }
+    }
+}
