@@ -50,6 +50,26 @@ pub(crate) enum Command {
         after_help = "Examples:\n  headroom perf\n  headroom perf --since 7d\n  headroom perf --since all --json"
     )]
     Perf(PerfArgs),
+    /// Run the compressing proxy for Anthropic and OpenAI clients.
+    #[command(
+        after_help = "Examples:\n  headroom proxy --port 8787\n  ANTHROPIC_BASE_URL=http://localhost:8787 claude\n  OPENAI_BASE_URL=http://localhost:8787/v1 your-app"
+    )]
+    Proxy(headroom_proxy::ProxyConfig),
+    /// Open the proxy's live dashboard in your browser.
+    #[command(
+        after_help = "Example:\n  headroom dashboard            # opens http://127.0.0.1:8787/dashboard\n  headroom dashboard --print    # just print the URL"
+    )]
+    Dashboard(DashboardArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DashboardArgs {
+    /// Proxy port.
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+    /// Print the URL instead of opening a browser.
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// A reporting window.

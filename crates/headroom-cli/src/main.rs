@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Command::Doctor(args) => cmd::doctor::run(args),
         Command::Mcp(args) => cmd::mcp::run(args),
         Command::Perf(args) => cmd::perf::run(args),
+        Command::Proxy(config) => cmd::proxy::run(config),
+        Command::Dashboard(args) => cmd::dashboard::run(args),
     };
     match result {
         Ok(code) => code,

@@ -27,5 +27,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn health() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+    axum::Json(
+        serde_json::json!({"service": "headroom", "status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+    )
 }

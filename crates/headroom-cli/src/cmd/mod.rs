@@ -1,10 +1,12 @@
 //! One module per subcommand, plus the helpers they share (reading input, opening the store).
 
 pub(crate) mod compress;
+pub(crate) mod dashboard;
 pub(crate) mod doctor;
 pub(crate) mod eval;
 pub(crate) mod mcp;
 pub(crate) mod perf;
+pub(crate) mod proxy;
 pub(crate) mod retrieve;
 pub(crate) mod wrap;
 
