@@ -223,11 +223,11 @@ impl From<ByteSize> for String {
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
-        if n != 0 && n % 1_000_000_000 == 0 {
+        if n != 0 && n.is_multiple_of(1_000_000_000) {
             write!(f, "{}GB", n / 1_000_000_000)
-        } else if n != 0 && n % 1_000_000 == 0 {
+        } else if n != 0 && n.is_multiple_of(1_000_000) {
             write!(f, "{}MB", n / 1_000_000)
-        } else if n != 0 && n % 1000 == 0 {
+        } else if n != 0 && n.is_multiple_of(1000) {
             write!(f, "{}KB", n / 1000)
         } else {
             write!(f, "{n}")
@@ -286,9 +286,9 @@ impl From<HumanDuration> for String {
 impl fmt::Display for HumanDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0.as_millis();
-        if ms % 60_000 == 0 && ms != 0 {
+        if ms.is_multiple_of(60_000) && ms != 0 {
             write!(f, "{}m", ms / 60_000)
-        } else if ms % 1000 == 0 {
+        } else if ms.is_multiple_of(1000) {
             write!(f, "{}s", ms / 1000)
         } else {
             write!(f, "{ms}ms")
