@@ -93,6 +93,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ProxyError> {
     let store = open_store(config.store.as_deref())?;
+    // Load both BPE vocabularies now (~0.1 s) so no request pays for it.
+    let _ = (headroom::TokenCounter::for_model("gpt-4o"), headroom::TokenCounter::for_model("gpt-4"));
     let server = Server::bind(config, store).await?;
     tracing::info!(addr = %server.local_addr()?, "headroom proxy listening");
     server.run(shutdown).await
