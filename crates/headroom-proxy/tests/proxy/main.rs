@@ -4,6 +4,7 @@
 
 mod fixtures;
 mod helpers;
+mod ledger;
 mod replay;
 mod retrieve;
 mod routes;
