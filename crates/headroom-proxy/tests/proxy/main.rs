@@ -2,6 +2,7 @@
 //! Anthropic/OpenAI upstream (both on port 0).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs, unreachable_pub)]
 
+mod dashboard;
 mod fixtures;
 mod helpers;
 mod ledger;
