@@ -105,9 +105,10 @@ async fn handle(state: AppState, route: Route, req: Request) -> Response {
     pending.status(upstream.status().as_u16());
     let model = prepared.model;
     if prepared.tool_injected && upstream.status().is_success() {
-        // The retrieve loop sums usage over its rounds into the stats; the ledger keeps the
-        // request's compression numbers and status.
-        let convo = Conversation { route, path_and_query, headers, scope, model, body: prepared.body };
+        // The retrieve loop adds each round's usage to the stats and the ledger record.
+        let ledger = std::sync::Mutex::new(pending);
+        let convo =
+            Conversation { route, path_and_query, headers, scope, model, body: prepared.body, ledger };
         return retrieve::continue_response(state, convo, upstream).await;
     }
     let tap = if forward::is_event_stream(upstream.headers()) { Tap::Sse } else { Tap::Json };

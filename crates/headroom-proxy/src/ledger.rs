@@ -166,12 +166,15 @@ pub(crate) fn now_unix_ms() -> i64 {
 pub(crate) struct Pending {
     sink: Option<Arc<LedgerSink>>,
     record: LedgerRecord,
+    /// Summed over the rounds of a response the proxy continued.
+    usage: Usage,
 }
 
 impl Pending {
     /// Start a record for a request that arrived at `ts_unix_ms`; a no-op without a ledger.
     pub(crate) fn new(sink: Option<Arc<LedgerSink>>, ts_unix_ms: i64, route: &str) -> Self {
-        Self { sink, record: LedgerRecord { ts_unix_ms, route: route.to_owned(), ..LedgerRecord::default() } }
+        let record = LedgerRecord { ts_unix_ms, route: route.to_owned(), ..LedgerRecord::default() };
+        Self { sink, record, usage: Usage::default() }
     }
 
     /// Model, project and what compression did.
@@ -203,22 +206,22 @@ impl Pending {
         self.record.status = status;
     }
 
-    /// Usage the provider reported.
+    /// Usage the provider reported (added up when called once per round).
     pub(crate) fn usage(&mut self, u: &Usage) {
-        if u.is_empty() {
-            return;
-        }
-        let r = &mut self.record;
-        r.usage_input = Some(u.input_tokens);
-        r.usage_output = Some(u.output_tokens);
-        r.cache_read = Some(u.cache_read_input_tokens);
-        r.cache_write = Some(u.cache_creation_input_tokens);
+        self.usage.add(u);
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
         if let Some(sink) = self.sink.take() {
+            let (r, u) = (&mut self.record, self.usage);
+            if !u.is_empty() {
+                r.usage_input = Some(u.input_tokens);
+                r.usage_output = Some(u.output_tokens);
+                r.cache_read = Some(u.cache_read_input_tokens);
+                r.cache_write = Some(u.cache_creation_input_tokens);
+            }
             sink.record(std::mem::take(&mut self.record));
         }
     }

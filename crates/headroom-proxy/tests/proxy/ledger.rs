@@ -12,15 +12,15 @@ async fn requests_land_in_the_ledger_and_survive_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.db");
     let target = LedgerTarget::Path(path.clone());
-    let tune = |t: LedgerTarget| {
+    let tune = |t: LedgerTarget, retrieval: RetrievalMode| {
         move |c: &mut headroom_proxy::ProxyConfig| {
             c.ledger = t;
-            // Lossless: responses are relayed as they come, so usage is tapped from them.
-            c.retrieval = RetrievalMode::Off;
+            c.retrieval = retrieval;
         }
     };
 
-    let mut h = start_with(tune(target.clone())).await;
+    // Lossless first: responses are relayed as they come, usage tapped on the way.
+    let mut h = start_with(tune(target.clone(), RetrievalMode::Off)).await;
     h.openai("/v1/chat/completions", fixtures::seed_chat())
         .header("x-headroom-project", "billing-api")
         .send()
@@ -71,12 +71,16 @@ async fn requests_land_in_the_ledger_and_survive_restarts() {
     assert_eq!((msg.cache_read, msg.cache_write), (Some(900), Some(30)));
     drop(ledger);
 
-    // A restarted proxy appends to the same file.
-    let mut h = start_with(tune(target)).await;
+    // A restarted proxy appends to the same file; with markers, the request goes through the
+    // retrieve loop, which reports usage too.
+    let mut h = start_with(tune(target, RetrievalMode::Tool)).await;
     h.openai("/v1/chat/completions", fixtures::seed_chat()).send().await.unwrap().text().await.unwrap();
     h.begin_shutdown().await.unwrap().unwrap();
     let ledger = Ledger::open(&path, LedgerOptions::default()).unwrap();
     assert_eq!(ledger.len().unwrap(), 3);
+    let newest = ledger.recent(1).unwrap().pop().unwrap();
+    assert!(newest.tokens_after * 5 < newest.tokens_before, "lossy saves >80%: {newest:?}");
+    assert_eq!((newest.usage_input, newest.cache_read, newest.status), (Some(150), Some(64), 200));
 }
 
 #[tokio::test]
