@@ -376,6 +376,15 @@ mod tests {
         assert_eq!("1m".parse::<HumanDuration>().unwrap().to_string(), "1m");
         assert!("ftp://x".parse::<Upstream>().is_err());
         assert_eq!("http://127.0.0.1:9/".parse::<Upstream>().unwrap().as_str(), "http://127.0.0.1:9");
+        assert_eq!("off".parse::<LedgerTarget>().unwrap(), LedgerTarget::Off);
+        assert_eq!("default".parse::<LedgerTarget>().unwrap(), LedgerTarget::Default);
+        let p = "/tmp/l.db".parse::<LedgerTarget>().unwrap();
+        assert_eq!(p, LedgerTarget::Path("/tmp/l.db".into()));
+        assert_eq!(p.path().unwrap(), Some("/tmp/l.db".into()));
+        assert_eq!(LedgerTarget::Off.path().unwrap(), None);
+        assert!("".parse::<LedgerTarget>().is_err());
+        let json: ProxyConfig = serde_json::from_str(r#"{"ledger": "off"}"#).unwrap();
+        assert_eq!(json.ledger, LedgerTarget::Off);
     }
 
     #[test]
