@@ -74,7 +74,7 @@ impl LedgerSink {
     /// Write everything queued so far; waits up to `timeout` (blocking: call off the runtime).
     pub(crate) fn flush(&self, timeout: Duration) {
         let (ack_tx, ack_rx) = mpsc::sync_channel(1);
-        if self.tx.send_timeout_compat(Msg::Flush(ack_tx), timeout) {
+        if send_within(&self.tx, Msg::Flush(ack_tx), timeout) {
             let _ = ack_rx.recv_timeout(timeout);
         }
     }
@@ -86,25 +86,19 @@ impl LedgerSink {
     }
 }
 
-/// `SyncSender` has no `send_timeout` on stable; retry `try_send` until the deadline.
-trait SendTimeout {
-    fn send_timeout_compat(&self, msg: Msg, timeout: Duration) -> bool;
-}
-
-impl SendTimeout for SyncSender<Msg> {
-    fn send_timeout_compat(&self, mut msg: Msg, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            match self.try_send(msg) {
-                Ok(()) => return true,
-                Err(TrySendError::Disconnected(_)) => return false,
-                Err(TrySendError::Full(m)) => {
-                    if Instant::now() >= deadline {
-                        return false;
-                    }
-                    msg = m;
-                    std::thread::sleep(Duration::from_millis(5));
+/// `SyncSender` has no `send_timeout` on stable: retry `try_send` until the deadline.
+fn send_within(tx: &SyncSender<Msg>, mut msg: Msg, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match tx.try_send(msg) {
+            Ok(()) => return true,
+            Err(TrySendError::Disconnected(_)) => return false,
+            Err(TrySendError::Full(m)) => {
+                if Instant::now() >= deadline {
+                    return false;
                 }
+                msg = m;
+                std::thread::sleep(Duration::from_millis(5));
             }
         }
     }
