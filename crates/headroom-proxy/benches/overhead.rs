@@ -127,6 +127,7 @@ fn memory_child(mode: &str) {
         let config = ProxyConfig {
             port: 0,
             openai_upstream: upstream.url().parse().unwrap(),
+            ledger: headroom_proxy::LedgerTarget::Off,
             ..ProxyConfig::default()
         };
         let server = Server::bind(config, Arc::new(MemoryStore::new())).await.unwrap();
@@ -170,6 +171,7 @@ fn main() {
             port: 0,
             anthropic_upstream: upstream.url().parse().unwrap(),
             openai_upstream: upstream.url().parse().unwrap(),
+            ledger: headroom_proxy::LedgerTarget::Off,
             ..ProxyConfig::default()
         };
         let server = Server::bind(config, Arc::new(MemoryStore::new())).await.unwrap();

@@ -19,6 +19,7 @@ use serde_json::value::RawValue;
 
 use crate::error::ProxyError;
 use crate::forward::{self, Outgoing};
+use crate::ledger::{self, Pending};
 use crate::provider::{Provider, Route};
 use crate::retrieve::{self, Conversation};
 use crate::sse::Tap;
@@ -67,16 +68,18 @@ pub(crate) async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> 
 
 async fn handle(state: AppState, route: Route, req: Request) -> Response {
     let start = Instant::now();
+    let mut pending = Pending::new(state.ledger().cloned(), ledger::now_unix_ms(), route.path());
     let (parts, body) = req.into_parts();
     let provider = route.provider();
     let received = match read_body(body, &parts.headers, state.config().body_limit.as_usize()).await {
         Ok(b) => b,
-        Err(e) => return e.for_provider(provider).into_response(),
+        Err(e) => return answered(pending, e.for_provider(provider).into_response()),
     };
     let scope = tenant::scope(&parts.headers);
     let mut prepared = prepare(&state, route, received, &scope, forward::bypass(&parts.headers)).await;
     let path = route.path();
     state.stats().request(path, &prepared.model, prepared.treatment);
+    pending.request(&prepared.model, ledger::project(&parts.headers), prepared.result.as_ref());
     // Only the numbers are kept; the result is dropped before the upstream call.
     if let Some(result) = prepared.result.take() {
         state.stats().savings(path, &prepared.model, &result);
@@ -94,17 +97,31 @@ async fn handle(state: AppState, route: Route, req: Request) -> Response {
         body: reqwest::Body::from(prepared.body.clone()),
     };
     state.stats().added_latency(start.elapsed());
+    pending.added_latency(start.elapsed());
     let upstream = match forward::send(&state, out).await {
         Ok(u) => u,
-        Err(e) => return e.for_provider(provider).into_response(),
+        Err(e) => return answered(pending, e.for_provider(provider).into_response()),
     };
+    pending.status(upstream.status().as_u16());
     let model = prepared.model;
     if prepared.tool_injected && upstream.status().is_success() {
-        let convo = Conversation { route, path_and_query, headers, scope, model, body: prepared.body };
+        // The retrieve loop adds each round's usage to the stats and the ledger record.
+        let ledger = std::sync::Mutex::new(pending);
+        let convo =
+            Conversation { route, path_and_query, headers, scope, model, body: prepared.body, ledger };
         return retrieve::continue_response(state, convo, upstream).await;
     }
     let tap = if forward::is_event_stream(upstream.headers()) { Tap::Sse } else { Tap::Json };
-    forward::relay(upstream, tap, move |usage| state.stats().usage(&model, &usage))
+    forward::relay(upstream, tap, move |usage| {
+        state.stats().usage(&model, &usage);
+        pending.usage(&usage);
+    })
+}
+
+/// Record `response`'s status in the ledger entry (queued as `pending` drops) and return it.
+fn answered(mut pending: Pending, response: Response) -> Response {
+    pending.status(response.status().as_u16());
+    response
 }
 
 /// What goes upstream, and how it came about.

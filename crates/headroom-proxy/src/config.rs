@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -77,6 +78,10 @@ pub struct ProxyConfig {
     /// Timeout for connecting to an upstream.
     #[arg(long, default_value = DEFAULT_CONNECT_TIMEOUT)]
     pub connect_timeout: HumanDuration,
+    /// The savings ledger: `default` (`ledger.db` in headroom's data directory), `off`, or a
+    /// file path.
+    #[arg(long, default_value = "default", value_name = "default|off|PATH")]
+    pub ledger: LedgerTarget,
 }
 
 impl Default for ProxyConfig {
@@ -97,6 +102,7 @@ impl Default for ProxyConfig {
             retrieve_remote: false,
             shutdown_grace: HumanDuration::parse_default(DEFAULT_GRACE),
             connect_timeout: HumanDuration::parse_default(DEFAULT_CONNECT_TIMEOUT),
+            ledger: LedgerTarget::Default,
         }
     }
 }
@@ -110,6 +116,67 @@ pub enum RetrievalMode {
     Tool,
     /// Lossless compression only; no tool is injected.
     Off,
+}
+
+/// Where the savings ledger lives. Written `default`, `off` or a path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum LedgerTarget {
+    /// `headroom_store::default_ledger_path()`, shared with `headroom perf`.
+    #[default]
+    Default,
+    /// No ledger: nothing is recorded, the dashboard's history is empty.
+    Off,
+    /// This file.
+    Path(PathBuf),
+}
+
+impl LedgerTarget {
+    /// The file to open, `None` when off.
+    pub fn path(&self) -> Result<Option<PathBuf>, ProxyError> {
+        match self {
+            Self::Default => headroom_store::default_ledger_path()
+                .map(Some)
+                .map_err(|e| ProxyError::Config(format!("ledger path: {e}"))),
+            Self::Off => Ok(None),
+            Self::Path(p) => Ok(Some(p.clone())),
+        }
+    }
+}
+
+impl FromStr for LedgerTarget {
+    type Err = ProxyError;
+    fn from_str(s: &str) -> Result<Self, ProxyError> {
+        match s.trim() {
+            "" => Err(ProxyError::Config("ledger: empty; use default, off or a path".into())),
+            "default" => Ok(Self::Default),
+            "off" => Ok(Self::Off),
+            p => Ok(Self::Path(PathBuf::from(p))),
+        }
+    }
+}
+
+impl TryFrom<String> for LedgerTarget {
+    type Error = ProxyError;
+    fn try_from(s: String) -> Result<Self, ProxyError> {
+        s.parse()
+    }
+}
+
+impl From<LedgerTarget> for String {
+    fn from(t: LedgerTarget) -> String {
+        t.to_string()
+    }
+}
+
+impl fmt::Display for LedgerTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Default => f.write_str("default"),
+            Self::Off => f.write_str("off"),
+            Self::Path(p) => write!(f, "{}", p.display()),
+        }
+    }
 }
 
 /// An upstream base URL: `http(s)://host[:port][/prefix]`, no query, no trailing slash.
@@ -309,6 +376,15 @@ mod tests {
         assert_eq!("1m".parse::<HumanDuration>().unwrap().to_string(), "1m");
         assert!("ftp://x".parse::<Upstream>().is_err());
         assert_eq!("http://127.0.0.1:9/".parse::<Upstream>().unwrap().as_str(), "http://127.0.0.1:9");
+        assert_eq!("off".parse::<LedgerTarget>().unwrap(), LedgerTarget::Off);
+        assert_eq!("default".parse::<LedgerTarget>().unwrap(), LedgerTarget::Default);
+        let p = "/tmp/l.db".parse::<LedgerTarget>().unwrap();
+        assert_eq!(p, LedgerTarget::Path("/tmp/l.db".into()));
+        assert_eq!(p.path().unwrap(), Some("/tmp/l.db".into()));
+        assert_eq!(LedgerTarget::Off.path().unwrap(), None);
+        assert!("".parse::<LedgerTarget>().is_err());
+        let json: ProxyConfig = serde_json::from_str(r#"{"ledger": "off"}"#).unwrap();
+        assert_eq!(json.ledger, LedgerTarget::Off);
     }
 
     #[test]

@@ -23,8 +23,10 @@
 
 mod compress;
 mod config;
+mod dashboard;
 mod error;
 mod forward;
+mod ledger;
 mod provider;
 mod retrieve;
 mod routes;
@@ -36,7 +38,7 @@ mod tenant;
 mod tool;
 mod usage;
 
-pub use config::{ByteSize, HumanDuration, ProxyConfig, RetrievalMode, Upstream};
+pub use config::{ByteSize, HumanDuration, LedgerTarget, ProxyConfig, RetrievalMode, Upstream};
 pub use error::ProxyError;
 pub use routes::router;
 pub use server::{open_store, serve, Server};

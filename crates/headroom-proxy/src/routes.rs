@@ -5,7 +5,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
-use crate::{compress, forward, retrieve, stats};
+use crate::{compress, dashboard, forward, retrieve, stats};
 
 /// Every route of the proxy, over `state`. Drive it in-process or serve it on any listener
 /// (with `into_make_service_with_connect_info::<SocketAddr>()` so `/v1/retrieve` can tell
@@ -15,6 +15,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/stats", get(stats::json))
         .route("/metrics", get(stats::metrics))
+        .route("/dashboard", get(dashboard::page))
+        .route("/v1/dashboard/history", get(dashboard::history))
         .route("/v1/compress", post(compress::library))
         .route("/v1/retrieve/{hash}", get(retrieve::get))
         .route("/v1/messages", post(compress::messages).fallback(forward::passthrough))

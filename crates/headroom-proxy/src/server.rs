@@ -24,6 +24,9 @@ pub fn open_store(url: Option<&str>) -> Result<SharedStore, ProxyError> {
     headroom_store::open(&url).map_err(|e| ProxyError::Config(format!("opening store {url}: {e}")))
 }
 
+/// Longest shutdown waits for the ledger's last records to be written.
+const LEDGER_FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A bound, not yet serving proxy.
 #[derive(Debug)]
 pub struct Server {
@@ -62,21 +65,24 @@ impl Server {
             // Small SSE writes must not wait for Nagle's algorithm.
             let _ = tcp.set_nodelay(true);
         });
+        let state = self.state.clone();
         let app = router(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let serving = axum::serve(listener, app).with_graceful_shutdown(signal).into_future();
         let mut task = tokio::spawn(serving);
-        tokio::select! {
-            done = &mut task => return joined(done),
-            _ = began_rx => {}
-        }
-        match tokio::time::timeout(grace, &mut task).await {
-            Ok(done) => joined(done),
-            Err(_) => {
-                tracing::warn!("shutdown grace of {grace:?} ended; closing the connections still open");
-                task.abort();
-                Ok(())
-            }
-        }
+        let result = tokio::select! {
+            done = &mut task => joined(done),
+            _ = began_rx => match tokio::time::timeout(grace, &mut task).await {
+                Ok(done) => joined(done),
+                Err(_) => {
+                    tracing::warn!("shutdown grace of {grace:?} ended; closing the connections still open");
+                    task.abort();
+                    Ok(())
+                }
+            },
+        };
+        // Records of the requests just finished are still queued; write them before returning.
+        let _ = tokio::task::spawn_blocking(move || state.flush_ledger(LEDGER_FLUSH_WAIT)).await;
+        result
     }
 }
 

@@ -9,6 +9,7 @@ use headroom_store::SharedStore;
 
 use crate::config::{ProxyConfig, RetrievalMode};
 use crate::error::ProxyError;
+use crate::ledger::LedgerSink;
 use crate::provider::Route;
 use crate::stats::Stats;
 
@@ -23,6 +24,7 @@ struct Inner {
     stats: Stats,
     engines: [OnceLock<Arc<Engine>>; ENGINES],
     workers: Arc<tokio::sync::Semaphore>,
+    ledger: Option<Arc<LedgerSink>>,
 }
 
 /// 3 routes × 3 counters × 2 retrieval modes.
@@ -51,7 +53,9 @@ impl AppState {
             .compression_workers
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(1, std::num::NonZeroUsize::get);
+        let ledger = open_ledger(&config);
         Ok(Self(Arc::new(Inner {
+            ledger,
             config,
             client,
             store,
@@ -114,8 +118,39 @@ impl AppState {
         self.0.workers.clone()
     }
 
+    /// The savings ledger, when one is configured and could be opened.
+    pub(crate) fn ledger(&self) -> Option<&Arc<LedgerSink>> {
+        self.0.ledger.as_ref()
+    }
+
+    /// Write every ledger record queued so far (blocking; call off the runtime).
+    pub(crate) fn flush_ledger(&self, timeout: std::time::Duration) {
+        if let Some(l) = &self.0.ledger {
+            l.flush(timeout);
+        }
+    }
+
     /// Whether lossy compression (markers + the injected tool) is enabled.
     pub(crate) fn retrieval_enabled(&self) -> bool {
         self.0.config.retrieval == RetrievalMode::Tool
+    }
+}
+
+/// Open the configured ledger. A ledger that cannot be opened is logged and left off: the
+/// proxy's job is forwarding, the ledger only accounts for it.
+fn open_ledger(config: &ProxyConfig) -> Option<Arc<LedgerSink>> {
+    let path = match config.ledger.path() {
+        Ok(p) => p?,
+        Err(e) => {
+            tracing::warn!("savings ledger off: {e}");
+            return None;
+        }
+    };
+    match LedgerSink::open(&path) {
+        Ok(sink) => Some(Arc::new(sink)),
+        Err(e) => {
+            tracing::warn!("savings ledger off: cannot open {}: {e}", path.display());
+            None
+        }
     }
 }

@@ -19,8 +19,10 @@ use headroom_store::Scope;
 
 use crate::error::ProxyError;
 use crate::forward::{self, Outgoing};
+use crate::ledger::Pending;
 use crate::provider::{Provider, Route};
 use crate::state::AppState;
+use crate::usage::Usage;
 use crate::{tenant, tool};
 
 /// Whether the proxy can answer retrieve calls on `route` (streaming or not): only then may
@@ -41,9 +43,20 @@ pub(crate) struct Conversation {
     pub(crate) model: String,
     /// The body as forwarded (compressed, tool offered).
     pub(crate) body: Bytes,
+    /// The request's ledger record, queued when the conversation ends.
+    pub(crate) ledger: std::sync::Mutex<Pending>,
 }
 
 impl Conversation {
+    /// Count usage one round reported, in the stats and the ledger record.
+    fn usage(&self, state: &AppState, usage: &Usage) {
+        state.stats().usage(&self.model, usage);
+        match self.ledger.lock() {
+            Ok(mut p) => p.usage(usage),
+            Err(poisoned) => poisoned.into_inner().usage(usage),
+        }
+    }
+
     /// Send `body` on the same route with the same headers.
     async fn send(&self, state: &AppState, body: Bytes) -> Result<reqwest::Response, ProxyError> {
         forward::send(

@@ -195,7 +195,7 @@ pub(super) async fn complete(state: AppState, convo: Conversation, first: reqwes
         };
         let mut tap = UsageTap::default();
         tap.value(&v);
-        state.stats().usage(&convo.model, &tap.usage());
+        convo.usage(&state, &tap.usage());
         let found = find(route, &v);
         if found.ours.is_empty() && round == 0 {
             return forward::respond_with(status, &headers, Body::from(bytes), true);

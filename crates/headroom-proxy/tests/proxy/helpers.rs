@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use headroom_proxy::{ProxyConfig, ProxyError, Server};
+use headroom_proxy::{LedgerTarget, ProxyConfig, ProxyError, Server};
 use headroom_store::MemoryStore;
 use headroom_testkit::upstream::FakeUpstream;
 use serde_json::Value;
@@ -27,6 +27,8 @@ pub async fn start_with(tune: impl FnOnce(&mut ProxyConfig)) -> Harness {
         port: 0,
         anthropic_upstream: upstream.url().parse().unwrap(),
         openai_upstream: upstream.url().parse().unwrap(),
+        // Tests that want a ledger name a temp file; none writes the user's.
+        ledger: LedgerTarget::Off,
         ..ProxyConfig::default()
     };
     tune(&mut config);

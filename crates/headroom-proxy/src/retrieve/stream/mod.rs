@@ -105,12 +105,12 @@ async fn run(state: AppState, convo: Conversation, first: reqwest::Response, tx:
                 let ev = Event::parse(&raw);
                 tap.event_data(&ev.data);
                 if !send_all(&tx, m.event(raw, &ev)).await {
-                    state.stats().usage(&convo.model, &tap.usage());
+                    convo.usage(&state, &tap.usage());
                     return; // the client went away
                 }
             }
         }
-        state.stats().usage(&convo.model, &tap.usage());
+        convo.usage(&state, &tap.usage());
         if broke {
             return; // ends the client's stream where the upstream's ended
         }
