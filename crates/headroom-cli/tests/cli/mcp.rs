@@ -38,13 +38,19 @@ fn mcp_serve_handshake_compress_and_retrieve() {
     assert!(init["result"]["serverInfo"].is_object(), "{init}");
     call(json!({"jsonrpc":"2.0","method":"notifications/initialized"}), false);
     let list = call(json!({"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}), true).unwrap();
-    let mut names: Vec<&str> = list["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let mut names: Vec<&str> =
+        list["result"]["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["headroom_compress", "headroom_retrieve", "headroom_stats"]);
 
-    let case: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo_root().join("../shared/corpus/s_log_openssh_login.json")).unwrap()).unwrap();
-    let log = case["messages"].as_array().unwrap().iter().find(|m| m["role"] == "tool").unwrap()["content"].as_str().unwrap().to_owned();
+    let case: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("../shared/corpus/s_log_openssh_login.json")).unwrap(),
+    )
+    .unwrap();
+    let log = case["messages"].as_array().unwrap().iter().find(|m| m["role"] == "tool").unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let res = call(
         json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"headroom_compress","arguments":{"text": log, "question": case["question"]}}}),
         true,
