@@ -59,3 +59,38 @@ pub fn load(dir: &Path) -> Vec<Case> {
     cases.sort_by(|a, b| a.id.cmp(&b.id));
     cases
 }
+
+impl Case {
+    /// The text of every tool output (OpenAI `tool` messages, Anthropic `tool_result` blocks),
+    /// one string per string content or text part, in order.
+    pub fn tool_outputs(&self) -> Vec<String> {
+        tool_outputs_of(&self.messages)
+    }
+}
+
+/// [`Case::tool_outputs`] for any message list.
+pub fn tool_outputs_of(messages: &serde_json::Value) -> Vec<String> {
+    fn texts(content: &serde_json::Value, out: &mut Vec<String>) {
+        match content {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(parts) => {
+                out.extend(
+                    parts.iter().filter_map(|p| p.get("text").and_then(|t| t.as_str())).map(str::to_owned),
+                );
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for m in messages.as_array().into_iter().flatten() {
+        let content = m.get("content").unwrap_or(&serde_json::Value::Null);
+        if m.get("role").and_then(|r| r.as_str()) == Some("tool") {
+            texts(content, &mut out);
+        } else if let Some(blocks) = content.as_array() {
+            for b in blocks.iter().filter(|b| b.get("type").and_then(|t| t.as_str()) == Some("tool_result")) {
+                texts(b.get("content").unwrap_or(&serde_json::Value::Null), &mut out);
+            }
+        }
+    }
+    out
+}

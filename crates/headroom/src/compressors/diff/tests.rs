@@ -274,7 +274,7 @@ fn any_corpus_text_and_its_truncations_are_safe() {
     let search = crate::compressors::for_kind(ContentKind::Search);
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     for case in &cases {
-        for text in crate::compressors::search::tests::tool_outputs(case) {
+        for text in case.tool_outputs() {
             let cuts = [text.len(), text.len() / 2 + 7];
             for cut in cuts {
                 let Some(t) = text.get(..cut) else { continue };

@@ -36,7 +36,7 @@ fn assert_accounted(input: &str, output: &str) {
 fn corpus_head(id: &str, n: usize) -> String {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let case = cases.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("corpus case {id}"));
-    let text = tool_outputs(&case.messages).into_iter().next().unwrap_or_default();
+    let text = case.tool_outputs().into_iter().next().unwrap_or_default();
     text.lines().take(n).map(|l| format!("{l}\n")).collect()
 }
 
@@ -342,31 +342,6 @@ pub(super) fn dump_why(lines: &[&str], proposals: &select::Proposals, keep: &[bo
     let _ = std::fs::write(format!("{dir}/{}.why", cx.hash), out);
 }
 
-/// The tool-output strings of a corpus case (OpenAI tool messages, Anthropic tool_result blocks).
-fn tool_outputs(messages: &serde_json::Value) -> Vec<String> {
-    fn text_of(v: &serde_json::Value) -> Option<String> {
-        match v {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Array(parts) => {
-                Some(parts.iter().filter_map(|p| p.get("text").and_then(|t| t.as_str())).collect())
-            }
-            _ => None,
-        }
-    }
-    let mut out = Vec::new();
-    for m in messages.as_array().into_iter().flatten() {
-        if m.get("role").and_then(|r| r.as_str()) == Some("tool") {
-            out.extend(m.get("content").and_then(text_of));
-        }
-        for block in m.get("content").and_then(|c| c.as_array()).into_iter().flatten() {
-            if block.get("type").and_then(|t| t.as_str()) == Some("tool_result") {
-                out.extend(block.get("content").and_then(text_of));
-            }
-        }
-    }
-    out
-}
-
 struct CaseResult {
     before: usize,
     after: usize,
@@ -380,7 +355,7 @@ fn run_case(case: &headroom_testkit::corpus::Case, counter: &TokenCounter) -> Ca
     let mut r =
         CaseResult { before: 0, after: 0, kept: 0, recoverable: 0, lost: Vec::new(), kinds: Vec::new() };
     let mut outputs = Vec::new();
-    for text in tool_outputs(&case.messages) {
+    for text in case.tool_outputs() {
         let before = counter.count(&text);
         r.kinds.push(detect(&text).name());
         let compressed = (detect(&text) == ContentKind::Log && before >= 250)
@@ -458,7 +433,8 @@ fn corpus_log_cases_meet_targets() {
             crate::compress(&case.body("gpt-4o"), &config).unwrap_or_else(|e| panic!("{}: {e}", case.id));
         let text = result.messages.get();
         let decoded: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-        let outputs = tool_outputs(decoded.get("messages").unwrap_or(&decoded)).concat();
+        let outputs =
+            headroom_testkit::corpus::tool_outputs_of(decoded.get("messages").unwrap_or(&decoded)).concat();
         e_kept += case.needles.iter().filter(|n| outputs.contains(n.as_str())).count();
         e_before += result.tokens_before;
         e_after += result.tokens_after;
@@ -482,7 +458,7 @@ fn throughput() {
     let texts: Vec<(String, Query)> = cases
         .iter()
         .filter(|c| c.kind == "log")
-        .flat_map(|c| tool_outputs(&c.messages).into_iter().map(|t| (t, Query::new(&c.question))))
+        .flat_map(|c| c.tool_outputs().into_iter().map(|t| (t, Query::new(&c.question))))
         .collect();
     let counter = TokenCounter::for_model("gpt-4o");
     let signals = Signals::new();

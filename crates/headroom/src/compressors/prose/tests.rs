@@ -14,7 +14,7 @@ fn corpus_text_targets() {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let (mut before, mut after) = (0, 0);
     for case in cases.iter().filter(|c| c.kind == "text") {
-        for text in crate::compressors::code::tests::tool_outputs(case) {
+        for text in case.tool_outputs() {
             eprintln!("{}: detected as {:?}", case.id, detect(&text));
         }
         let st = measure(&ProseCompressor, case, is_text);
@@ -43,7 +43,7 @@ fn dump_outputs() {
     let Ok(id) = std::env::var("HEADROOM_DUMP_PROSE") else { return };
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let case = cases.iter().find(|c| c.id == id).expect("case");
-    for text in crate::compressors::code::tests::tool_outputs(case) {
+    for text in case.tool_outputs() {
         if let Some(out) = run(&ProseCompressor, ContentKind::Prose, &text, &case.question) {
             eprintln!("{out}");
         }

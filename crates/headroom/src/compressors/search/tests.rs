@@ -6,32 +6,6 @@ use crate::detect::{detect, ContentKind};
 use crate::marker::Marker;
 use crate::tokens::TokenCounter;
 
-/// Every tool-output string of a corpus case (OpenAI `tool` messages, Anthropic `tool_result`
-/// blocks; string or text-part content).
-pub(in crate::compressors) fn tool_outputs(case: &headroom_testkit::corpus::Case) -> Vec<String> {
-    fn text_of(v: &serde_json::Value) -> Option<String> {
-        match v {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Array(parts) => {
-                Some(parts.iter().filter_map(|p| p.get("text").and_then(|t| t.as_str())).collect())
-            }
-            _ => None,
-        }
-    }
-    let mut out = Vec::new();
-    for m in case.messages.as_array().into_iter().flatten() {
-        if m.get("role").and_then(|r| r.as_str()) == Some("tool") {
-            out.extend(m.get("content").and_then(text_of));
-        }
-        for block in m.get("content").and_then(|c| c.as_array()).into_iter().flatten() {
-            if block.get("type").and_then(|t| t.as_str()) == Some("tool_result") {
-                out.extend(block.get("content").and_then(text_of));
-            }
-        }
-    }
-    out
-}
-
 /// One corpus case through one compressor: (tokens before, tokens after, needles verbatim,
 /// needles only recoverable, needles lost).
 pub(in crate::compressors) struct CaseResult {
@@ -53,7 +27,7 @@ pub(in crate::compressors) fn run_case(
     let (mut before, mut after) = (0, 0);
     let mut originals = Vec::new();
     let mut outputs = Vec::new();
-    for text in tool_outputs(case) {
+    for text in case.tool_outputs() {
         if detect(&text) != kind {
             continue;
         }
@@ -297,7 +271,7 @@ pub(in crate::compressors) fn throughput() {
     ] {
         let mut texts: Vec<(String, String)> = Vec::new();
         for case in &cases {
-            for t in tool_outputs(case) {
+            for t in case.tool_outputs() {
                 if detect(&t) == kind {
                     texts.push((t.repeat(40), case.question.clone()));
                 }

@@ -7,37 +7,6 @@ use crate::compressors::testing::run;
 use crate::detect::detect;
 use crate::tokens::TokenCounter;
 
-/// Every tool output of a corpus case (OpenAI `tool` messages, Anthropic `tool_result` blocks).
-pub(in crate::compressors) fn tool_outputs(case: &headroom_testkit::corpus::Case) -> Vec<String> {
-    fn texts(content: &serde_json::Value, out: &mut Vec<String>) {
-        match content {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Array(parts) => {
-                for p in parts {
-                    if let Some(t) = p.get("text").and_then(|t| t.as_str()) {
-                        out.push(t.to_owned());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    for m in case.messages.as_array().into_iter().flatten() {
-        let content = m.get("content").unwrap_or(&serde_json::Value::Null);
-        if m.get("role").and_then(|r| r.as_str()) == Some("tool") {
-            texts(content, &mut out);
-        } else if let Some(blocks) = content.as_array() {
-            for b in blocks {
-                if b.get("type").and_then(|t| t.as_str()) == Some("tool_result") {
-                    texts(b.get("content").unwrap_or(&serde_json::Value::Null), &mut out);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Per-case figures of one compressor over the corpus.
 #[derive(Debug)]
 pub(in crate::compressors) struct CaseStats {
@@ -65,7 +34,7 @@ pub(in crate::compressors) fn measure(
     let counter = TokenCounter::for_model("gpt-4o");
     let mut st = CaseStats { id: case.id.clone(), before: 0, after: 0, verbatim: 0, recoverable: 0, lost: 0 };
     let mut outs = Vec::new();
-    for text in tool_outputs(case) {
+    for text in case.tool_outputs() {
         let kind = detect(&text);
         let out = if wanted(kind) { run(c, kind, &text, &case.question) } else { None };
         if let Some(o) = &out {
@@ -177,7 +146,7 @@ fn dump_outputs() {
     let Ok(id) = std::env::var("HEADROOM_DUMP") else { return };
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let case = cases.iter().find(|c| c.id == id).expect("case");
-    for text in tool_outputs(case) {
+    for text in case.tool_outputs() {
         let kind = detect(&text);
         eprintln!("=== kind {kind:?}");
         if let Some(out) = run(&CodeCompressor, kind, &text, &case.question) {
@@ -224,7 +193,7 @@ fn throughput() {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     let texts: Vec<(ContentKind, String, String)> = cases
         .iter()
-        .flat_map(|c| tool_outputs(c).into_iter().map(move |t| (detect(&t), t, c.question.clone())))
+        .flat_map(|c| c.tool_outputs().into_iter().map(move |t| (detect(&t), t, c.question.clone())))
         .filter(|(k, _, _)| matches!(k, ContentKind::Code(_) | ContentKind::Prose | ContentKind::Html))
         .collect();
     let counter = TokenCounter::for_model("gpt-4o");
@@ -263,7 +232,7 @@ fn throughput() {
 fn phase_timing() {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
     for case in cases.iter().filter(|c| c.kind == "code") {
-        let text = tool_outputs(case).remove(0);
+        let text = case.tool_outputs().remove(0);
         let ContentKind::Code(lang) = detect(&text) else { continue };
         let src = Source::new(&text);
         let code = src.code_text(&text);

@@ -4,7 +4,7 @@
 
 pub(in crate::compressors) mod corpus;
 
-pub(in crate::compressors) use corpus::{assert_faithful, measure, tool_outputs};
+pub(in crate::compressors) use corpus::{assert_faithful, measure};
 
 use super::*;
 use crate::compressors::testing::run;
@@ -36,7 +36,7 @@ fn any_text_any_language_is_faithful() {
         Language::Cpp,
     ];
     for case in &cases {
-        for text in tool_outputs(case) {
+        for text in case.tool_outputs() {
             let cut = (0..=2500.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
             let text = &text[..cut];
             for lang in langs {

@@ -41,31 +41,6 @@ fn tokens(s: &str) -> usize {
     TokenCounter::for_model("gpt-4o").count(s)
 }
 
-/// The text of every tool output in a case (OpenAI `tool` messages, Anthropic `tool_result`s).
-fn tool_outputs(case: &Case) -> Vec<String> {
-    fn texts(content: &serde_json::Value, out: &mut Vec<String>) {
-        match content {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Array(parts) => parts
-                .iter()
-                .filter_map(|p| p.get("text").and_then(|t| t.as_str()))
-                .for_each(|t| out.push(t.to_owned())),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    for m in case.messages.as_array().into_iter().flatten() {
-        if m["role"] == "tool" {
-            texts(&m["content"], &mut out);
-        } else if let Some(blocks) = m["content"].as_array() {
-            for b in blocks.iter().filter(|b| b["type"] == "tool_result") {
-                texts(&b["content"], &mut out);
-            }
-        }
-    }
-    out
-}
-
 const CARS: &str = r#"[
    {"Name":"chevrolet chevelle malibu","Miles_per_Gallon":18,"Cylinders":8,"Displacement":307,"Horsepower":130,"Weight_in_lbs":3504,"Acceleration":12,"Year":"1970-01-01","Origin":"USA"},
    {"Name":"buick skylark 320","Miles_per_Gallon":15,"Cylinders":8,"Displacement":350,"Horsepower":165,"Weight_in_lbs":3693,"Acceleration":11.5,"Year":"1970-01-01","Origin":"USA"},
@@ -130,7 +105,7 @@ fn lossless_never_drops_or_marks() {
 #[test]
 fn table_beats_compact_json_by_a_third_on_flat_arrays() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
-    let text = &tool_outputs(&case)[0];
+    let text = &case.tool_outputs()[0];
     let compact = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap();
     let out = lossless(text);
     let (t, c) = (tokens(&out), tokens(&compact));
@@ -160,7 +135,7 @@ fn seed_example_top_results() {
 #[test]
 fn lossy_output_is_verbatim_and_counted() {
     for case in load(&default_dir()) {
-        for text in tool_outputs(&case).iter().filter(|t| crate::detect::detect(t) == ContentKind::Json) {
+        for text in case.tool_outputs().iter().filter(|t| crate::detect::detect(t) == ContentKind::Json) {
             let out = lossy(text, &case.question);
             let read = outline::decode(&out).unwrap_or_else(|e| panic!("{}: {e}", case.id));
             let src: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -173,7 +148,7 @@ fn lossy_output_is_verbatim_and_counted() {
 #[test]
 fn drops_are_never_silent() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_rubygems_bundler_versions").unwrap();
-    let text = &tool_outputs(&case)[0];
+    let text = &case.tool_outputs()[0];
     let total = serde_json::from_str::<serde_json::Value>(text).unwrap().as_array().unwrap().len();
     let out = lossy(text, &case.question);
     let markers = Marker::find_all(&out);
@@ -245,7 +220,7 @@ fn long_log_strings_keep_their_telling_lines() {
 #[test]
 fn priorities_name_their_reasons() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
-    let text = &tool_outputs(&case)[0];
+    let text = &case.tool_outputs()[0];
     let root = super::parse::parse(text).unwrap();
     let super::parse::Node::Arr(items) = &root else { panic!("cars is an array") };
     let query = Query::new(&case.question);
@@ -306,14 +281,14 @@ fn failures_and_named_items_survive_the_cut() {
 #[test]
 fn deterministic() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_github_commits_eslint").unwrap();
-    let text = &tool_outputs(&case)[0];
+    let text = &case.tool_outputs()[0];
     assert_eq!(lossy(text, &case.question), lossy(text, &case.question));
 }
 
 #[test]
 fn target_ratio_makes_it_more_aggressive() {
     let case = load(&default_dir()).into_iter().find(|c| c.id == "s_json_vega_cars").unwrap();
-    let text = &tool_outputs(&case)[0];
+    let text = &case.tool_outputs()[0];
     let default = run_mode(text, "", Mode::Lossy, None).unwrap();
     let gentle = run_mode(text, "", Mode::Lossy, Some(0.5)).unwrap();
     assert!(tokens(&gentle) > tokens(&default));
@@ -324,7 +299,7 @@ fn target_ratio_makes_it_more_aggressive() {
 fn measure(case: &Case) -> (usize, usize, usize, usize, usize, usize) {
     let (mut before, mut after, mut exact) = (0, 0, 0);
     let mut outs = Vec::new();
-    let outputs = tool_outputs(case);
+    let outputs = case.tool_outputs();
     for text in &outputs {
         let out = if crate::detect::detect(text) == ContentKind::Json {
             lossy(text, &case.question)
@@ -392,7 +367,7 @@ fn corpus_json_cases_meet_targets() {
 fn lossless_output_reads_back_to_the_source() {
     let mut docs: Vec<String> = load(&default_dir())
         .iter()
-        .flat_map(tool_outputs)
+        .flat_map(Case::tool_outputs)
         .filter(|t| crate::detect::detect(t) == ContentKind::Json)
         .collect();
     docs.extend(
@@ -438,7 +413,7 @@ fn dump_corpus_outputs() {
     let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/json-dump".into());
     std::fs::create_dir_all(&dir).unwrap();
     for case in load(&default_dir()).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
-        for (i, text) in tool_outputs(&case).iter().enumerate() {
+        for (i, text) in case.tool_outputs().iter().enumerate() {
             if crate::detect::detect(text) != ContentKind::Json {
                 continue;
             }
