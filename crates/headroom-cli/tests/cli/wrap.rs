@@ -73,6 +73,17 @@ fn wrap_claude_starts_proxy_sets_env_and_passes_exit_code() {
     let report: serde_json::Value = serde_json::from_str(&text(&doc.stdout)).unwrap();
     assert_eq!(report["checks"][0]["level"], "ok", "{report}");
     assert_ne!(doc.status.code(), Some(2), "{report}");
+    // dashboard finds the same proxy and its page is served.
+    let dash = w.run(&["dashboard", "--port", &port, "--print"]);
+    assert!(dash.status.success(), "{}", text(&dash.stderr));
+    let url = text(&dash.stdout).trim().to_owned();
+    assert_eq!(url, format!("http://127.0.0.1:{port}/dashboard"));
+    let page = ureq::get(&url).call().unwrap().body_mut().read_to_string().unwrap();
+    assert!(page.contains("id=\"tokens-saved-total\""), "not the dashboard page");
+    // With no proxy on a port, dashboard says how to start one (exit 2, one line).
+    let none = w.run(&["dashboard", "--port", &free_port().to_string()]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).contains("headroom proxy --port"));
 }
 
 #[test]
