@@ -25,6 +25,20 @@ pub enum Language {
     Cpp,
 }
 
+impl Language {
+    /// Every language, in detection tie-break order.
+    pub const ALL: [Language; 8] = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Rust,
+        Language::Go,
+        Language::Java,
+        Language::C,
+        Language::Cpp,
+    ];
+}
+
 /// What a block of text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "language")]
@@ -367,16 +381,7 @@ fn code_language(lines: &[&str]) -> Option<Language> {
             bump(Language::TypeScript, 3);
         }
     }
-    let langs = [
-        Language::Python,
-        Language::JavaScript,
-        Language::TypeScript,
-        Language::Rust,
-        Language::Go,
-        Language::Java,
-        Language::C,
-        Language::Cpp,
-    ];
+    let langs = Language::ALL;
     let mut best = None;
     let mut best_score = 0;
     for l in langs {

@@ -25,16 +25,7 @@ fn python_bodies_elided_named_kept() {
 #[test]
 fn any_text_any_language_is_faithful() {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    let langs = [
-        Language::Python,
-        Language::JavaScript,
-        Language::TypeScript,
-        Language::Rust,
-        Language::Go,
-        Language::Java,
-        Language::C,
-        Language::Cpp,
-    ];
+    let langs = Language::ALL;
     for case in &cases {
         for text in case.tool_outputs() {
             let cut = (0..=2500.min(text.len())).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
