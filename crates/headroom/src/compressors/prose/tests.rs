@@ -1,9 +1,9 @@
 //! Unit tests on real snippets and the corpus targets for prose.
 
 use super::*;
-use crate::compressors::code::tests::measure;
+use crate::compressors::code::tests::assert_corpus_targets;
 use crate::compressors::testing::run;
-use crate::detect::{detect, ContentKind};
+use crate::detect::ContentKind;
 
 fn is_text(k: ContentKind) -> bool {
     matches!(k, ContentKind::Prose | ContentKind::Html)
@@ -11,31 +11,7 @@ fn is_text(k: ContentKind) -> bool {
 
 #[test]
 fn corpus_text_targets() {
-    let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    let (mut before, mut after) = (0, 0);
-    for case in cases.iter().filter(|c| c.kind == "text") {
-        for text in case.tool_outputs() {
-            eprintln!("{}: detected as {:?}", case.id, detect(&text));
-        }
-        let st = measure(&ProseCompressor, case, is_text);
-        eprintln!(
-            "{}: saved {:.1}% ({} -> {}), needles {}/{} verbatim, {} recoverable",
-            st.id,
-            st.saved() * 100.0,
-            st.before,
-            st.after,
-            st.verbatim,
-            st.verbatim + st.recoverable + st.lost,
-            st.recoverable
-        );
-        assert_eq!(st.lost, 0, "{}", st.id);
-        assert_eq!(st.recoverable, 0, "{}: every needle kept verbatim", st.id);
-        before += st.before;
-        after += st.after;
-    }
-    let saved = 1.0 - after as f64 / before as f64;
-    eprintln!("text total: saved {:.1}% ({before} -> {after})", saved * 100.0);
-    assert!(saved >= 0.30, "token-weighted savings {saved:.3} below 30%");
+    assert_corpus_targets(&ProseCompressor, "text", is_text, 0.30);
 }
 
 #[test]

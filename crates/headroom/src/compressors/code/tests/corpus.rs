@@ -97,13 +97,18 @@ fn is_code(k: ContentKind) -> bool {
     matches!(k, ContentKind::Code(_))
 }
 
-#[test]
-fn corpus_code_targets() {
+/// Run `compressor` over every corpus case of `kind`: every needle kept verbatim in every case,
+/// and token-weighted savings at least `min_saved`.
+pub(in crate::compressors) fn assert_corpus_targets(
+    compressor: &dyn Compressor,
+    kind: &str,
+    accepts: fn(ContentKind) -> bool,
+    min_saved: f64,
+) {
     let cases = headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir());
-    let mut before = 0;
-    let mut after = 0;
-    for case in cases.iter().filter(|c| c.kind == "code") {
-        let st = measure(&CodeCompressor, case, is_code);
+    let (mut before, mut after) = (0, 0);
+    for case in cases.iter().filter(|c| c.kind == kind) {
+        let st = measure(compressor, case, accepts);
         eprintln!(
             "{}: saved {:.1}% ({} -> {}), needles {}/{} verbatim, {} recoverable",
             st.id,
@@ -120,8 +125,13 @@ fn corpus_code_targets() {
         after += st.after;
     }
     let saved = 1.0 - after as f64 / before as f64;
-    eprintln!("code total: saved {:.1}% ({before} -> {after})", saved * 100.0);
-    assert!(saved >= 0.40, "token-weighted savings {saved:.3} below 40%");
+    eprintln!("{kind} total: saved {:.1}% ({before} -> {after})", saved * 100.0);
+    assert!(saved >= min_saved, "{kind}: token-weighted savings {saved:.3} below {min_saved}");
+}
+
+#[test]
+fn corpus_code_targets() {
+    assert_corpus_targets(&CodeCompressor, "code", is_code, 0.40);
 }
 
 #[test]

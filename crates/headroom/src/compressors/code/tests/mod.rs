@@ -4,7 +4,7 @@
 
 pub(in crate::compressors) mod corpus;
 
-pub(in crate::compressors) use corpus::{assert_faithful, measure};
+pub(in crate::compressors) use corpus::{assert_corpus_targets, assert_faithful};
 
 use super::*;
 use crate::compressors::testing::run;
