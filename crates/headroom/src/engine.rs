@@ -6,6 +6,8 @@
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use rayon::prelude::*;
+
 use crate::compressors::{self, Context, Mode, Transform};
 use crate::config::{glob_match, CompressConfig, QueryScope, Retrieval};
 use crate::detect::detect;
@@ -57,7 +59,7 @@ impl Engine {
         let mut transforms = Vec::new();
         let (mut before_total, mut after_total) = (0, 0);
 
-        for (i, slot) in located.slots.iter().enumerate() {
+        let run = |(i, slot): (usize, &Slot)| {
             let query_owned;
             let query = match (&fixed_query, self.config.query_scope) {
                 (Some(q), _) => q,
@@ -74,7 +76,17 @@ impl Engine {
             };
             let protected =
                 slot.message.is_some_and(|m| m >= protected_from) && self.config.protect_recent.0 > 0;
-            let report = self.block(slot, query, protected);
+            self.block(slot, query, protected)
+        };
+        // Blocks are independent: large requests spread them over the cores (results come
+        // back in slot order, so the output does not depend on scheduling).
+        let big = located.slots.iter().map(|s| s.text.len()).sum::<usize>() >= PARALLEL_BYTES;
+        let done: Vec<Done> = if big {
+            located.slots.par_iter().enumerate().map(run).collect()
+        } else {
+            located.slots.iter().enumerate().map(run).collect()
+        };
+        for (slot, report) in located.slots.iter().zip(done) {
             before_total += report.tokens_before;
             after_total += report.report.tokens_after;
             if let (Some(text), BlockOutcome::Compressed { transform, lossy }) =
@@ -127,9 +139,8 @@ impl Engine {
     }
 
     fn block(&self, slot: &Slot, query: &Query, protected: bool) -> Done {
-        let tokens_before = self.counter.count(&slot.text);
         let hash = ContentHash::of(&slot.text);
-        let skip = |reason, kind| Done {
+        let report = |tokens_before: usize, tokens_after: usize, kind, outcome| Done {
             tokens_before,
             hash,
             text: None,
@@ -138,16 +149,55 @@ impl Engine {
                 role: slot.role,
                 kind,
                 tokens_before,
-                tokens_after: tokens_before,
-                outcome: BlockOutcome::Skipped { reason },
+                tokens_after,
+                outcome,
             },
         };
+        let skip = |tokens, reason, kind| report(tokens, tokens, kind, BlockOutcome::Skipped { reason });
+        let min = self.config.min_tokens_to_compress;
         if let Err(reason) = self.eligible(slot) {
-            return skip(reason, None);
+            return skip(self.counter.count(&slot.text), reason, None);
         }
-        if tokens_before < self.config.min_tokens_to_compress {
-            return skip(SkipReason::BelowThreshold, None);
+        // Every token spans at least one byte, so shorter text is under the threshold.
+        if slot.text.len() < min {
+            return skip(self.counter.count(&slot.text), SkipReason::BelowThreshold, None);
         }
+        // A large block is counted on another core while it is compressed; a small one is
+        // counted first, so text under the threshold is never compressed for nothing.
+        let (tokens_before, attempt) = if slot.text.len() >= PARALLEL_BYTES {
+            rayon::join(|| self.counter.count(&slot.text), || self.attempt(slot, query, protected, hash))
+        } else {
+            let tokens = self.counter.count(&slot.text);
+            if tokens < min {
+                return skip(tokens, SkipReason::BelowThreshold, None);
+            }
+            (tokens, self.attempt(slot, query, protected, hash))
+        };
+        if tokens_before < min {
+            return skip(tokens_before, SkipReason::BelowThreshold, None);
+        }
+        match attempt {
+            Attempt::Skipped(reason, kind) => skip(tokens_before, reason, Some(kind)),
+            Attempt::Failed { kind, transform, error } => {
+                report(tokens_before, tokens_before, Some(kind), BlockOutcome::Failed { transform, error })
+            }
+            Attempt::Compressed { kind, tokens_after, .. } if tokens_after >= tokens_before => {
+                skip(tokens_before, SkipReason::NoGain, Some(kind))
+            }
+            Attempt::Compressed { kind, transform, lossy, text, tokens_after } => Done {
+                text: Some(text),
+                ..report(
+                    tokens_before,
+                    tokens_after,
+                    Some(kind),
+                    BlockOutcome::Compressed { transform, lossy },
+                )
+            },
+        }
+    }
+
+    /// Detect, compress (a panic or error leaves the block unchanged) and count the result.
+    fn attempt(&self, slot: &Slot, query: &Query, protected: bool, hash: ContentHash) -> Attempt {
         let kind = detect(&slot.text);
         let compressor = compressors::for_kind(kind);
         let mode = if protected || self.config.retrieval == Retrieval::LosslessOnly {
@@ -165,67 +215,40 @@ impl Engine {
             target_ratio: self.config.target_ratio.map(|r| r.get()),
         };
         let transform: Transform = compressor.transform();
-        let outcome = catch_unwind(AssertUnwindSafe(|| compressor.compress(&slot.text, &cx)));
-        let text = match outcome {
+        let failed = |error: String| Attempt::Failed { kind, transform, error };
+        let text = match catch_unwind(AssertUnwindSafe(|| compressor.compress(&slot.text, &cx))) {
             Ok(Ok(Some(text))) => text,
-            Ok(Ok(None)) => return skip(SkipReason::NothingToDo, Some(kind)),
-            Ok(Err(e)) => return failed(slot, kind, tokens_before, hash, transform, e.0),
-            Err(_) => {
-                return failed(slot, kind, tokens_before, hash, transform, "compressor panicked".into())
-            }
+            Ok(Ok(None)) => return Attempt::Skipped(SkipReason::NothingToDo, kind),
+            Ok(Err(e)) => return failed(e.0),
+            Err(_) => return failed("compressor panicked".into()),
         };
         let lossy = Marker::find_all(&text).iter().any(|m| m.hash == hash);
         if lossy && mode == Mode::Lossless {
-            return failed(
-                slot,
-                kind,
-                tokens_before,
-                hash,
-                transform,
-                "emitted a marker in lossless mode".into(),
-            );
+            return failed("emitted a marker in lossless mode".into());
         }
         let tokens_after = self.counter.count(&text);
-        if tokens_after >= tokens_before {
-            return skip(SkipReason::NoGain, Some(kind));
-        }
-        Done {
-            tokens_before,
-            hash,
-            text: Some(text),
-            report: BlockReport {
-                path: slot.path.clone(),
-                role: slot.role,
-                kind: Some(kind),
-                tokens_before,
-                tokens_after,
-                outcome: BlockOutcome::Compressed { transform, lossy },
-            },
-        }
+        Attempt::Compressed { kind, transform, lossy, text, tokens_after }
     }
 }
 
-fn failed(
-    slot: &Slot,
-    kind: crate::ContentKind,
-    tokens: usize,
-    hash: ContentHash,
-    transform: Transform,
-    error: String,
-) -> Done {
-    Done {
-        tokens_before: tokens,
-        hash,
-        text: None,
-        report: BlockReport {
-            path: slot.path.clone(),
-            role: slot.role,
-            kind: Some(kind),
-            tokens_before: tokens,
-            tokens_after: tokens,
-            outcome: BlockOutcome::Failed { transform, error },
-        },
-    }
+/// Blocks (and requests) at least this large are worth spreading over the cores.
+const PARALLEL_BYTES: usize = 32 * 1024;
+
+/// What compressing one block produced, before the never-inflate check.
+enum Attempt {
+    Skipped(SkipReason, crate::ContentKind),
+    Failed {
+        kind: crate::ContentKind,
+        transform: Transform,
+        error: String,
+    },
+    Compressed {
+        kind: crate::ContentKind,
+        transform: Transform,
+        lossy: bool,
+        text: String,
+        tokens_after: usize,
+    },
 }
 
 struct Done {

@@ -1,7 +1,7 @@
 //! Query relevance shared by every compressor: which terms the user asked about, exact
 //! identifiers from the question, and BM25 scoring of candidate pieces (lines, items, hunks).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
@@ -94,8 +94,16 @@ impl Query {
         if self.terms.is_empty() {
             return 0;
         }
-        let ws: HashSet<String> = words(text).collect();
-        self.terms.iter().filter(|t| ws.contains(*t)).count()
+        let mut hit = vec![false; self.terms.len()];
+        let first = FirstBytes::of(&self.terms);
+        for_each_word(text, &mut String::new(), &|b| first.may_match(b), &mut |w| {
+            if let Some(i) = w.and_then(|w| self.terms.iter().position(|t| t == w)) {
+                if let Some(h) = hit.get_mut(i) {
+                    *h = true;
+                }
+            }
+        });
+        hit.iter().filter(|&&h| h).count()
     }
 }
 
@@ -106,45 +114,152 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     if n == 0 || query.terms.is_empty() {
         return vec![0.0; n];
     }
-    let wanted: HashSet<&str> = query.terms.iter().map(String::as_str).collect();
-    let mut tf: Vec<HashMap<String, u32>> = Vec::with_capacity(n);
-    let mut lens = Vec::with_capacity(n);
-    let mut df: HashMap<String, u32> = HashMap::new();
-    for d in docs {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        let mut len = 0u32;
-        for w in words(d) {
-            len += 1;
-            if wanted.contains(w.as_str()) {
-                *counts.entry(w).or_default() += 1;
+    let mut wanted: Vec<String> = Vec::new();
+    for t in &query.terms {
+        if !wanted.contains(t) {
+            wanted.push(t.clone());
+        }
+    }
+    let tally = Tally::new(docs, &wanted, for_each_word);
+    (0..n).map(|d| tally.score(d).0).collect()
+}
+
+/// For each pattern, how many of `docs` contain it as a substring. One Aho-Corasick pass over
+/// the docs instead of one scan per pattern: search listings ask this of dozens of words.
+pub(crate) fn substring_doc_freq<D: AsRef<str>>(patterns: &[&str], docs: &[D]) -> Vec<usize> {
+    let mut df = vec![0usize; patterns.len()];
+    // A contiguous NFA: built in a fraction of a DFA's time, which dominates for one pass.
+    let built = aho_corasick::AhoCorasickBuilder::new()
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(patterns);
+    let Ok(ac) = built else {
+        // Too many patterns for the automaton: fall back to plain scans.
+        for (p, d) in patterns.iter().zip(df.iter_mut()) {
+            *d = docs.iter().filter(|x| x.as_ref().contains(p)).count();
+        }
+        return df;
+    };
+    // `seen[p] == doc + 1` marks pattern `p` as counted for the current doc.
+    let mut seen = vec![0usize; patterns.len()];
+    for (i, doc) in docs.iter().enumerate() {
+        for m in ac.find_overlapping_iter(doc.as_ref()) {
+            let p = m.pattern().as_usize();
+            if let (Some(s), Some(d)) = (seen.get_mut(p), df.get_mut(p)) {
+                if *s != i + 1 {
+                    *s = i + 1;
+                    *d += 1;
+                }
             }
         }
-        for k in counts.keys() {
-            *df.entry(k.clone()).or_default() += 1;
-        }
-        tf.push(counts);
-        lens.push(len as f64);
     }
-    let avg = (lens.iter().sum::<f64>() / n as f64).max(1.0);
-    let (k1, b) = (1.2, 0.75);
-    tf.iter()
-        .zip(&lens)
-        .map(|(counts, len)| {
-            // Summed in query order, not map order: float sums depend on order, and scores
-            // must be the same bytes-for-bytes in every process.
-            query
-                .terms
-                .iter()
-                .filter_map(|term| counts.get(term).map(|&f| (term, f)))
-                .map(|(term, f)| {
-                    let dfi = f64::from(df.get(term).copied().unwrap_or(0));
-                    let idf = ((n as f64 - dfi + 0.5) / (dfi + 0.5) + 1.0).ln();
-                    let f = f64::from(f);
-                    idf * f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / avg))
-                })
-                .sum()
-        })
-        .collect()
+    df
+}
+
+/// Which first bytes the wanted terms start with: most tokens of a document start otherwise
+/// and are skipped before they are lowercased, stemmed or compared.
+struct FirstBytes([bool; 256]);
+
+impl FirstBytes {
+    fn of(wanted: &[String]) -> Self {
+        let mut first = [false; 256];
+        for w in wanted {
+            if let Some(&b) = w.as_bytes().first() {
+                first[usize::from(b)] = true;
+            }
+        }
+        Self(first)
+    }
+
+    /// Could a token whose raw first byte is `b` equal a wanted term once lowercased?
+    fn may_match(&self, b: u8) -> bool {
+        !b.is_ascii() || self.0[usize::from(b.to_ascii_lowercase())]
+    }
+}
+
+/// A tokenizer for [`Tally`]: calls `f` once per token of `text`, with the lowercased token
+/// (in `buf`) when `may_match` accepts its raw first byte, else with `None`.
+type Tokens = fn(&str, &mut String, &dyn Fn(u8) -> bool, &mut dyn FnMut(Option<&str>));
+
+/// Per-document counts of the wanted terms, document lengths and document frequencies.
+struct Tally {
+    terms: usize,
+    counts: Vec<u32>,
+    lens: Vec<f64>,
+    idf: Vec<f64>,
+    avg: f64,
+}
+
+impl Tally {
+    fn new(docs: &[&str], wanted: &[String], tokens: Tokens) -> Self {
+        let t = wanted.len();
+        let first = FirstBytes::of(wanted);
+        let may_match = |b: u8| first.may_match(b);
+        let mut buf = String::new();
+        let mut counts = vec![0u32; docs.len() * t];
+        let mut lens = Vec::with_capacity(docs.len());
+        let mut df = vec![0u32; t];
+        for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
+            let mut len = 0u32;
+            tokens(d, &mut buf, &may_match, &mut |w| {
+                len += 1;
+                if let Some(i) = w.and_then(|w| wanted.iter().position(|x| x == w)) {
+                    if let Some(x) = row.get_mut(i) {
+                        *x += 1;
+                    }
+                }
+            });
+            for (x, d) in row.iter().zip(df.iter_mut()) {
+                *d += u32::from(*x > 0);
+            }
+            lens.push(f64::from(len));
+        }
+        let n = docs.len() as f64;
+        let avg = (lens.iter().sum::<f64>() / n.max(1.0)).max(1.0);
+        let idf = df.iter().map(|&d| ((n - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
+        Self { terms: t, counts, lens, idf, avg }
+    }
+
+    /// Document `d`'s BM25 score (summed in term order, so the float sum is the same in every
+    /// process) and the bitset of the first 64 terms it contains.
+    fn score(&self, d: usize) -> (f64, u64) {
+        let (k1, b) = (1.2, 0.75);
+        let len = self.lens.get(d).copied().unwrap_or(0.0);
+        let row = self.counts.get(d * self.terms..(d + 1) * self.terms).unwrap_or(&[]);
+        let (mut score, mut bits) = (0.0, 0u64);
+        for (i, (&f, w)) in row.iter().zip(&self.idf).enumerate() {
+            if f > 0 {
+                let f = f64::from(f);
+                score += w * f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / self.avg));
+                if i < 64 {
+                    bits |= 1 << i;
+                }
+            }
+        }
+        (score, bits)
+    }
+}
+
+/// [`words`] for [`Tally`]: lowercases only tokens that may match.
+fn for_each_word(
+    text: &str,
+    buf: &mut String,
+    may_match: &dyn Fn(u8) -> bool,
+    f: &mut dyn FnMut(Option<&str>),
+) {
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2) {
+        if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+            buf.clear();
+            if raw.is_ascii() {
+                buf.push_str(raw);
+                buf.make_ascii_lowercase();
+            } else {
+                buf.push_str(&raw.to_lowercase());
+            }
+            f(Some(buf));
+        } else {
+            f(None);
+        }
+    }
 }
 
 /// Lowercased, lightly stemmed word tokens of `text`, with identifiers also split into their
@@ -153,27 +268,53 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
 /// "ports") meet code and prose that spell the same idea as identifiers or plurals.
 pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(text, &mut String::new(), |w| out.push(w.to_owned()));
+    for_each_stem(text, &mut String::new(), &|_| true, &mut |w| out.extend(w.map(str::to_owned)));
     out
 }
 
-/// [`stemmed_words`] without allocating per word: `f` sees each token in turn.
-fn for_each_stem(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+/// [`stemmed_words`] without allocating per word, for [`Tally`]: a token is lowercased and
+/// stemmed only when `may_match` accepts its first byte (stemming never changes it).
+fn for_each_stem(
+    text: &str,
+    buf: &mut String,
+    may_match: &dyn Fn(u8) -> bool,
+    f: &mut dyn FnMut(Option<&str>),
+) {
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         if raw.len() < 2 {
+            continue;
+        }
+        // Most words are plain (`the`, `The`): one part, no splitting needed.
+        let b = raw.as_bytes();
+        if b.iter().all(u8::is_ascii_alphabetic) && b.iter().skip(1).all(u8::is_ascii_lowercase) {
+            if b.first().is_some_and(|&c| may_match(c)) {
+                lower_into(raw, buf);
+                stem_in_place(buf);
+                f(Some(buf));
+            } else {
+                f(None);
+            }
             continue;
         }
         let mut parts = 0;
         for_each_part(raw, |_| parts += 1);
         if parts > 1 {
-            lower_into(raw, buf);
-            f(buf);
+            if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+                lower_into(raw, buf);
+                f(Some(buf));
+            } else {
+                f(None);
+            }
         }
         for_each_part(raw, |p| {
             if p.len() >= 2 {
-                lower_into(p, buf);
-                stem_in_place(buf);
-                f(buf);
+                if p.as_bytes().first().is_some_and(|&b| may_match(b)) {
+                    lower_into(p, buf);
+                    stem_in_place(buf);
+                    f(Some(buf));
+                } else {
+                    f(None);
+                }
             }
         });
     }
@@ -278,59 +419,11 @@ pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     if wanted.is_empty() || n == 0 {
         return vec![StemmedScore::default(); n];
     }
-    // Most tokens are not wanted: a first-byte filter skips them before any comparison.
-    let mut first = [false; 256];
-    for w in &wanted {
-        if let Some(&b) = w.as_bytes().first() {
-            first[usize::from(b)] = true;
-        }
-    }
-    let mut buf = String::new();
-    let mut counts: Vec<Vec<u32>> = Vec::with_capacity(n);
-    let mut lens = Vec::with_capacity(n);
-    let mut df = vec![0u32; wanted.len()];
-    for d in docs {
-        let mut c = vec![0u32; wanted.len()];
-        let mut len = 0u32;
-        for_each_stem(d, &mut buf, |w| {
-            len += 1;
-            if w.as_bytes().first().is_some_and(|&b| first[usize::from(b)]) {
-                if let Some(i) = wanted.iter().position(|x| x == w) {
-                    if let Some(x) = c.get_mut(i) {
-                        *x += 1;
-                    }
-                }
-            }
-        });
-        for (i, &x) in c.iter().enumerate() {
-            if x > 0 {
-                if let Some(d) = df.get_mut(i) {
-                    *d += 1;
-                }
-            }
-        }
-        counts.push(c);
-        lens.push(f64::from(len));
-    }
-    let avg = (lens.iter().sum::<f64>() / n as f64).max(1.0);
-    let (k1, b) = (1.2, 0.75);
-    let idf: Vec<f64> =
-        df.iter().map(|&d| ((n as f64 - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
-    counts
-        .iter()
-        .zip(&lens)
-        .map(|(c, len)| {
-            let mut score = StemmedScore::default();
-            for (i, (&f, w)) in c.iter().zip(&idf).enumerate() {
-                if f > 0 {
-                    let f = f64::from(f);
-                    score.bm25 += w * f * (k1 + 1.0) / (f + k1 * (1.0 - b + b * len / avg));
-                    if i < 64 {
-                        score.terms |= 1 << i;
-                    }
-                }
-            }
-            score
+    let tally = Tally::new(docs, &wanted, for_each_stem);
+    (0..n)
+        .map(|d| {
+            let (bm25, terms) = tally.score(d);
+            StemmedScore { bm25, terms }
         })
         .collect()
 }

@@ -170,6 +170,9 @@ pub(crate) struct Signals {
     warnings: Option<AhoCorasick>,
     summaries: Option<AhoCorasick>,
     security: Option<AhoCorasick>,
+    /// Error, warning and summary words together: most lines carry none, and one scan that
+    /// finds nothing settles [`Signals::severity`] without the three precise ones.
+    any_severity: Option<AhoCorasick>,
 }
 
 impl std::fmt::Debug for Signals {
@@ -220,6 +223,7 @@ impl Signals {
             warnings: automaton(WARNING_WORDS),
             summaries: automaton(SUMMARY_WORDS),
             security: automaton(SECURITY_WORDS),
+            any_severity: automaton(&[ERROR_WORDS, WARNING_WORDS, SUMMARY_WORDS].concat()),
         }
     }
 
@@ -245,7 +249,9 @@ impl Signals {
 
     /// The strongest signal in `text`.
     pub(crate) fn severity(&self, text: &str) -> Severity {
-        if self.is_error(text) {
+        if self.any_severity.as_ref().is_some_and(|ac| !ac.is_match(text)) {
+            Severity::None
+        } else if self.is_error(text) {
             Severity::Error
         } else if self.is_warning(text) {
             Severity::Warning

@@ -3,6 +3,7 @@
 //! per content kind against the targets.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod estimate;
 mod invariants;
 mod seed;
 mod targets;

@@ -41,7 +41,7 @@ impl Compressor for JsonCrusher {
         let out = if plan.is_empty() {
             // Nothing dropped: the smaller of the outline and plain compact JSON.
             let compact = root.compact();
-            if cx.counter.count(&compact) <= cx.counter.count(&outline) {
+            if cx.counter.no_larger(&compact, &outline) {
                 compact
             } else {
                 outline

@@ -6,7 +6,9 @@
 //! end. Rules that single out a few items force them (priority >= [`FORCED`]); rules that match
 //! many only rank.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use super::parse::{decode, Node};
 use crate::compressors::Context;
@@ -59,7 +61,7 @@ fn item<'a, 'n>(node: &'n Node<'a>, cx: &Context<'_>) -> Item<'a, 'n> {
     let mut it = Item {
         text: String::new(),
         words: String::new(),
-        seen: HashSet::new(),
+        seen: HashSet::default(),
         leaves: Vec::new(),
         error: false,
     };
@@ -464,17 +466,24 @@ fn categories(col: &Column<'_, '_, '_>, cx: &Context<'_>, cap: usize, sc: &mut S
             }
         }
     }
-    let named: Vec<usize> = (0..n)
-        .filter(|&i| {
-            cats[i].as_deref().is_some_and(|c| {
-                c != "null"
-                    && cx
-                        .query
-                        .terms
-                        .iter()
-                        .any(|t| t.eq_ignore_ascii_case(c) || stem(t) == stem(&c.to_lowercase()))
-            })
+    // Decide once per distinct value (columns repeat a handful of values across many items).
+    let term_stems: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
+    let named_values: BTreeMap<&str, bool> = counts
+        .keys()
+        .map(|&c| {
+            let hit = c != "null" && {
+                let c_stem = stem(&c.to_lowercase());
+                cx.query
+                    .terms
+                    .iter()
+                    .zip(&term_stems)
+                    .any(|(t, ts)| t.eq_ignore_ascii_case(c) || *ts == c_stem)
+            };
+            (c, hit)
         })
+        .collect();
+    let named: Vec<usize> = (0..n)
+        .filter(|&i| cats[i].as_deref().and_then(|c| named_values.get(c)).copied().unwrap_or(false))
         .collect();
     if !named.is_empty() && named.len() <= cap {
         named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));

@@ -211,7 +211,7 @@ impl Renderer<'_, '_> {
                 self.table(&mut s, child, items, &t, &rows, kept.is_some());
                 let list = as_list(self);
                 // A table is only worth it where it wins.
-                if self.cx.counter.count(&s) < self.cx.counter.count(&list) {
+                if !self.cx.counter.no_larger(&list, &s) {
                     s
                 } else {
                     list

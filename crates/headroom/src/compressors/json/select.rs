@@ -77,7 +77,7 @@ fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
     if n < MIN_ITEMS {
         return None;
     }
-    let costs: Vec<usize> = items.iter().map(|i| cx.counter.count(&i.compact())).collect();
+    let costs: Vec<usize> = items.iter().map(|i| cx.counter.estimate(&i.compact())).collect();
     let total: usize = costs.iter().sum();
     if total < MIN_ARRAY_TOKENS {
         return None;

@@ -5,7 +5,7 @@
 //! of compact JSON. Columns that hold the same value in every row are lifted out of the rows.
 //! Rendering lives in `render.rs`; this module only decides the shape.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::parse::Node;
 use super::render::compact_len_at_most;
@@ -100,10 +100,10 @@ fn constant<'a, 'n>(items: &'n [Node<'a>], path: &[&'a str]) -> Option<&'n Node<
 /// `None` when an object repeats a key (a table could not say which one a cell is).
 fn collect<'a>(rows: &[Option<&Node<'a>>], prefix: &mut Vec<&'a str>, out: &mut Vec<Path<'a>>) -> Option<()> {
     let mut keys: Vec<&'a str> = Vec::new();
-    let mut known: HashSet<&'a str> = HashSet::new();
+    let mut known: HashSet<&'a str> = HashSet::default();
     for row in rows.iter().flatten() {
         let Node::Obj(fields) = row else { continue };
-        let mut here = HashSet::with_capacity(fields.len());
+        let mut here = HashSet::with_capacity_and_hasher(fields.len(), Default::default());
         for (k, _) in fields {
             if !here.insert(*k) {
                 return None;

@@ -115,14 +115,14 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     };
     let proposals = select::propose(&inp);
 
-    let total = estimate_tokens(text, &lines, cx);
+    let total = cx.counter.estimate(text);
     let share = cx.target_ratio.map_or(knobs.keep_share, |r| (1.0 - r).clamp(0.01, 1.0));
     let budget = (total as f64 * share) as usize;
     let budget = budget + knobs.budget_floor;
     let digest_budget = (budget as f64 * knobs.digest_share) as usize;
     let budget = budget - digest_budget;
-    let marker_cost = cx.counter.count(&cx.marker(lines.len(), "lines")) + 1;
-    let line_cost = |li: usize| lines.get(li).map_or(0, |l| cx.counter.count(l) + 1);
+    let marker_cost = cx.counter.estimate(&cx.marker(lines.len(), "lines")) + 1;
+    let line_cost = |li: usize| lines.get(li).map_or(0, |l| cx.counter.estimate(l) + 1);
     let order = admission_order(&inp, &proposals);
     let mut keep = admit(lines.len(), &order, &line_cost, marker_cost, budget);
     fill_small_gaps(&mut keep, &line_cost, marker_cost);
@@ -136,24 +136,6 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
         out.push('\n');
     }
     Some(out)
-}
-
-/// Blocks up to this many bytes are counted exactly; larger ones from a sample of lines.
-const EXACT_COUNT_BYTES: usize = 64 * 1024;
-
-/// Tokens in `text`, for sizing the budget: exact for small blocks, else scaled from every
-/// k-th line (BPE over megabytes would cost more than the rest of the compressor).
-fn estimate_tokens(text: &str, lines: &[&str], cx: &Context<'_>) -> usize {
-    if text.len() <= EXACT_COUNT_BYTES {
-        return cx.counter.count(text);
-    }
-    let step = (text.len() / (EXACT_COUNT_BYTES / 2)).max(1);
-    let (mut bytes, mut tokens) = (0usize, 0usize);
-    for l in lines.iter().step_by(step) {
-        bytes += l.len() + 1;
-        tokens += cx.counter.count(l) + 1;
-    }
-    (tokens as f64 * text.len() as f64 / bytes.max(1) as f64) as usize
 }
 
 /// Proposed lines in the order the budget admits them: by priority; within a priority, by

@@ -7,7 +7,9 @@
 //! most frequent values of alarming templates; lines naming the question's identifiers or
 //! carrying its terms in their varying parts.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::fields::{Notable, Profile};
 use super::template::{Templates, WILD};
@@ -209,7 +211,7 @@ fn heavy_hitters(inp: &Input<'_, '_>, members: &[u32], p: &mut Proposals) {
     let width = t.masked_of(first as usize).len();
     let header = t.cluster_of(first as usize).map_or(0, |c| t.header_len(&c.tmpl));
     for pos in header..width {
-        let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
+        let mut counts: HashMap<&str, (u32, u32)> = HashMap::default();
         for &li in members {
             let line = inp.lines.get(li as usize).copied().unwrap_or("");
             let e = counts.entry(t.token(line, li as usize, pos)).or_insert((0, li));
@@ -237,7 +239,7 @@ fn heavy_hitters(inp: &Input<'_, '_>, members: &[u32], p: &mut Proposals) {
 fn traces(inp: &Input<'_, '_>, p: &mut Proposals) {
     let n = inp.lines.len();
     let cap = inp.knobs.trace_cap;
-    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    let mut seen: HashSet<Vec<u32>> = HashSet::default();
     let mut i = 0;
     while i < n {
         if !inp.facts.get(i).is_some_and(|f| f.trace) {

@@ -3,7 +3,7 @@
 //! into clusters, in the manner of the Drain log parser (a fixed-depth key, then a similarity
 //! threshold). Owns tokenisation of lines; knows nothing about severity or selection.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Template slot that merged differing tokens.
 pub(super) const WILD: u32 = u32::MAX;
@@ -111,23 +111,26 @@ impl Templates {
 
         // Leaves keyed by token count and first plain word (the level, the host, the message's
         // first word; ids like `R02-M1-N0` are skipped); similarity decides within a leaf.
-        let mut leaves: HashMap<(usize, u32), Vec<u32>> = HashMap::new();
+        let mut leaves: HashMap<(usize, u32), Vec<u32>> = HashMap::default();
         for li in 0..lines.len() {
-            let toks = t.masked_of(li).to_vec();
+            let toks = t.masked.get(t.range(li)).unwrap_or(&[]);
             let key = (toks.len(), toks.iter().copied().find(|&id| t.interner.word(id)).unwrap_or(WILD));
             let leaf = leaves.entry(key).or_default();
             let mut best: Option<(f64, u32)> = None;
             for &ci in leaf.iter().take(LEAF_SCAN) {
                 let Some(c) = t.clusters.get(ci as usize) else { continue };
-                let s = similarity(&c.tmpl, &toks, &t.interner);
+                let s = similarity(&c.tmpl, toks, &t.interner);
                 if s >= SIMILARITY && best.is_none_or(|(b, _)| s > b) {
                     best = Some((s, ci));
+                    if s >= 1.0 {
+                        break; // nothing later can beat a perfect match (ties keep the first)
+                    }
                 }
             }
             let ci = match best {
                 Some((_, ci)) => {
                     if let Some(c) = t.clusters.get_mut(ci as usize) {
-                        for (slot, tok) in c.tmpl.iter_mut().zip(&toks) {
+                        for (slot, tok) in c.tmpl.iter_mut().zip(toks) {
                             if *slot != *tok {
                                 *slot = WILD;
                             }
@@ -138,7 +141,7 @@ impl Templates {
                 }
                 None => {
                     let ci = t.clusters.len() as u32;
-                    t.clusters.push(Cluster { tmpl: toks, members: vec![li as u32] });
+                    t.clusters.push(Cluster { tmpl: toks.to_vec(), members: vec![li as u32] });
                     leaf.push(ci);
                     ci
                 }

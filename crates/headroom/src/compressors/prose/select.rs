@@ -4,7 +4,7 @@
 //! example elsewhere), the first sentence of each section, and the rest by score. Repeated
 //! sentences are kept once.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::structure::{Document, LineKind, Unit, UnitKind};
 use crate::compressors::Context;
@@ -51,7 +51,7 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
     let mut strong_sorted = strong.clone();
     strong_sorted.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
     let echoes = echoes(units, &strong);
-    let mut section_seen = HashSet::new();
+    let mut section_seen = HashSet::default();
     let firsts: Vec<usize> = (0..units.len())
         .filter(|&i| {
             units.get(i).is_some_and(|u| {
@@ -76,7 +76,7 @@ fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
         return Vec::new();
     }
     // One pass: which units use each value.
-    let mut users: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut users: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, u) in units.iter().enumerate() {
         for t in values_in(&u.text) {
             if values.contains(t) {
@@ -121,7 +121,7 @@ impl<'d, 'a> Picker<'d, 'a> {
         let total: usize = doc.lines.iter().map(|l| l.len() + 1).sum();
         let share = target_ratio.map_or(KEEP_SHARE, |r| (1.0 - r).clamp(0.05, 0.95));
         let kept = doc.lines.iter().zip(&keep).filter(|(_, k)| **k).map(|(l, _)| l.len() + 1).sum();
-        Self { doc, keep, kept, budget: (total as f64 * share) as usize, seen: HashSet::new() }
+        Self { doc, keep, kept, budget: (total as f64 * share) as usize, seen: HashSet::default() }
     }
 
     fn take(&mut self, unit: Option<&Unit>) {
@@ -130,18 +130,18 @@ impl<'d, 'a> Picker<'d, 'a> {
         if self.keep.get(rows.clone()).is_some_and(|ks| ks.iter().all(|k| *k)) {
             return;
         }
-        // The same sentence again (boilerplate, repeated notes) is kept once.
-        let norm: String =
-            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        if self.seen.contains(&norm) {
-            return;
-        }
         let cost: usize = rows
             .clone()
             .filter(|&r| !self.keep.get(r).copied().unwrap_or(true))
             .map(|r| self.doc.lines.get(r).map_or(0, |l| l.len() + 1))
             .sum();
         if self.kept + cost > self.budget {
+            return;
+        }
+        // The same sentence again (boilerplate, repeated notes) is kept once.
+        let norm: String =
+            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        if self.seen.contains(&norm) {
             return;
         }
         self.seen.insert(norm);

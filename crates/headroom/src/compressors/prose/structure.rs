@@ -3,7 +3,7 @@
 //! code blocks (fences, RST `::` literal blocks and code directives), and the units that are
 //! scored and kept: sentences of paragraphs, list items, table rows, whole code blocks.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What one line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +132,7 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
     let shape =
         |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
-    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::default();
     for (i, l) in lines.iter().enumerate() {
         if kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ") {
             *counts.entry(shape(l)).or_default() += 1;

@@ -2,8 +2,8 @@
 //! the question's terms, definition and test-name detection, path words, and the
 //! near-duplicate key. Scoring itself (BM25) lives in `crate::relevance`.
 
+use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::relevance::Query;
 

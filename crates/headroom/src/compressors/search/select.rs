@@ -1,12 +1,12 @@
 //! Which rows of a search listing to keep: rank the matches, fill a byte budget with the best,
 //! collapse near-duplicates within a file, and keep the context lines next to kept matches.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::parse::{Kind, Row};
 use super::rank;
 use crate::compressors::Context;
-use crate::relevance::{bm25, Query};
+use crate::relevance::{bm25, substring_doc_freq, Query};
 
 /// Share of the listing's bytes kept when the caller sets no target ratio.
 const DEFAULT_KEEP: f64 = 0.25;
@@ -63,8 +63,8 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
     order.sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
 
     let group = groups(rows);
-    let mut seen: HashSet<(usize, String)> = HashSet::new();
-    let mut opened: HashSet<usize> = HashSet::new();
+    let mut seen: HashSet<(usize, String)> = HashSet::default();
+    let mut opened: HashSet<usize> = HashSet::default();
     let mut used = 0usize;
     // Rows far below the best few are noise however much budget is left.
     let floor = order.get(FLOOR_RANK).or(order.last()).map_or(0.0, |&i| score_of(i)) * FLOOR_SHARE;
@@ -124,14 +124,16 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let kinds = rank::asked_kinds(query);
     // Question words that single out a few matches; the searched pattern (in most of them) does not.
     let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
-    let names: Vec<String> = query
+    let candidates: Vec<String> = query
         .terms
         .iter()
         .filter(|t| t.len() >= 4)
         .cloned()
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
-        .filter(|n| lowered.iter().filter(|l| l.contains(n.as_str())).count() * 2 < lowered.len())
         .collect();
+    let df = substring_doc_freq(&candidates.iter().map(String::as_str).collect::<Vec<_>>(), &lowered);
+    let names: Vec<String> =
+        candidates.into_iter().zip(df).filter(|(_, df)| df * 2 < lowered.len()).map(|(n, _)| n).collect();
 
     let mut scores = vec![Score::default(); rows.len()];
     let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
@@ -198,23 +200,25 @@ fn infer_pattern(contents: &[&str]) -> Option<String> {
     const SAMPLE: usize = 200;
     let sample: Vec<String> = contents.iter().take(SAMPLE).map(|c| c.to_lowercase()).collect();
     let first = contents.first()?;
-    let mut best: Option<(usize, String)> = None;
+    let mut cands: Vec<String> = Vec::new();
     for word in first.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         let bounds = piece_bounds(word);
         for (a, &start) in bounds.iter().enumerate() {
             for &end in bounds.iter().skip(a + 1) {
                 let Some(cand) = word.get(start..end) else { continue };
                 let cand = cand.trim_matches('_').to_lowercase();
-                if cand.len() < 3 {
-                    continue;
-                }
-                let df = sample.iter().filter(|l| l.contains(cand.as_str())).count();
-                let better =
-                    best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
-                if better {
-                    best = Some((df, cand));
+                if cand.len() >= 3 && !cands.contains(&cand) {
+                    cands.push(cand);
                 }
             }
+        }
+    }
+    let dfs = substring_doc_freq(&cands.iter().map(String::as_str).collect::<Vec<_>>(), &sample);
+    let mut best: Option<(usize, String)> = None;
+    for (cand, df) in cands.into_iter().zip(dfs) {
+        let better = best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
+        if better {
+            best = Some((df, cand));
         }
     }
     best.filter(|(df, _)| df * 10 >= sample.len() * 8).map(|(_, c)| c)
