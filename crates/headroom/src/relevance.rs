@@ -20,6 +20,26 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
+/// [`words`], each stemmed, without allocating per word: `f` sees each in turn.
+pub(crate) fn for_each_stemmed_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2) {
+        lower_word(raw, buf);
+        stem_in_place(buf);
+        f(buf);
+    }
+}
+
+/// `raw` lowercased into `buf` exactly as [`words`] lowercases it.
+fn lower_word(raw: &str, buf: &mut String) {
+    buf.clear();
+    if raw.is_ascii() {
+        buf.push_str(raw);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&raw.to_lowercase());
+    }
+}
+
 /// The stem of a lowercased word (see [`stem_in_place`]), so inflections of a question word
 /// still match: `licensing`, `licensed`, `license` → `licens`; `moved`, `moves` → `mov`.
 pub(crate) fn stem(word: &str) -> String {
@@ -248,13 +268,7 @@ fn for_each_word(
 ) {
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2) {
         if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
-            buf.clear();
-            if raw.is_ascii() {
-                buf.push_str(raw);
-                buf.make_ascii_lowercase();
-            } else {
-                buf.push_str(&raw.to_lowercase());
-            }
+            lower_word(raw, buf);
             f(Some(buf));
         } else {
             f(None);

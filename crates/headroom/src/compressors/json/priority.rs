@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet as HashSet;
 
+use rayon::prelude::*;
+
 use super::parse::{decode, Node};
 use crate::compressors::Context;
-use crate::relevance::{bm25, stem, words, Query};
+use crate::relevance::{bm25, for_each_stemmed_word, stem, Query};
 
 /// Priority at or above which an item is kept regardless of budget.
 pub(super) const FORCED: f64 = 1000.0;
@@ -22,6 +24,8 @@ const CATEGORY_MAX_LEN: usize = 60;
 /// "can't" or "error" is conversation, not a report) only by a short first line.
 const ERROR_TEXT_MAX: usize = 300;
 const ERROR_LINE_MAX: usize = 120;
+/// Arrays at least this long have their items read in parallel.
+pub(super) const PARALLEL_ITEMS: usize = 256;
 /// Anomaly rules (rare values, unusual nulls) need this many items to mean anything.
 const MIN_ITEMS_FOR_ANOMALIES: usize = 10;
 
@@ -100,14 +104,14 @@ fn walk<'a, 'n>(node: &'n Node<'a>, path: &mut String, leaf: bool, cx: &Context<
                 }
                 it.text.push_str(&s);
                 if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ') {
-                    for w in words(&s) {
-                        let w = stem(&w);
-                        if !it.seen.contains(&w) {
-                            it.words.push_str(&w);
-                            it.words.push(' ');
-                            it.seen.insert(w);
+                    let (seen, words) = (&mut it.seen, &mut it.words);
+                    for_each_stemmed_word(&s, &mut String::new(), |w| {
+                        if !seen.contains(w) {
+                            words.push_str(w);
+                            words.push(' ');
+                            seen.insert(w.to_owned());
                         }
-                    }
+                    });
                 }
             } else {
                 let t = scalar.scalar_text().unwrap_or_default();
@@ -168,7 +172,12 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
     let mut sc = Scores { p: vec![0.0; n], why: vec![""; n] };
     // A rule matching more items than this does not single anything out; it only ranks.
     let cap = (max_rows / 3).max(2);
-    let rows: Vec<Item<'_, '_>> = items.iter().map(|i| item(i, cx)).collect();
+    // Items are independent: long arrays are read on all cores (collected in order).
+    let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
+        items.par_iter().map(|i| item(i, cx)).collect()
+    } else {
+        items.iter().map(|i| item(i, cx)).collect()
+    };
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
     let stride = (n / max_rows).max(1);

@@ -9,8 +9,10 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::parse::Node;
-use super::priority::{priorities, FORCED};
+use super::priority::{priorities, FORCED, PARALLEL_ITEMS};
 use crate::compressors::Context;
 
 /// Arrays shorter than this are never cut.
@@ -77,7 +79,12 @@ fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
     if n < MIN_ITEMS {
         return None;
     }
-    let costs: Vec<usize> = items.iter().map(|i| cx.counter.estimate(&i.compact())).collect();
+    let cost = |i: &Node<'_>| cx.counter.estimate(&i.compact());
+    let costs: Vec<usize> = if n >= PARALLEL_ITEMS {
+        items.par_iter().map(cost).collect()
+    } else {
+        items.iter().map(cost).collect()
+    };
     let total: usize = costs.iter().sum();
     if total < MIN_ARRAY_TOKENS {
         return None;
