@@ -8,6 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rayon::prelude::*;
 
+use crate::cache::{Key, Memo};
 use crate::compressors::{self, Context, Mode, Transform};
 use crate::config::{glob_match, CompressConfig, QueryScope, Retrieval};
 use crate::detect::detect;
@@ -25,13 +26,22 @@ pub struct Engine {
     config: CompressConfig,
     counter: TokenCounter,
     signals: Signals,
+    /// Outcomes of large blocks already compressed (see [`crate::cache`]).
+    memo: Memo<(usize, Attempt)>,
 }
 
 impl Engine {
     /// Build an engine for `config`.
     pub fn new(config: CompressConfig) -> Self {
         let counter = TokenCounter::for_model(config.model.as_str());
-        Self { config, counter, signals: Signals::new() }
+        Self { config, counter, signals: Signals::new(), memo: Memo::new(memo_weight) }
+    }
+
+    /// This engine without its memo of large blocks: every call compresses from scratch. For
+    /// benchmarks, and for callers that never send the same block twice.
+    pub fn without_memo(mut self) -> Self {
+        self.memo = Memo::disabled(memo_weight);
+        self
     }
 
     /// The configuration this engine was built with.
@@ -162,16 +172,32 @@ impl Engine {
         if slot.text.len() < min {
             return skip(self.counter.count(&slot.text), SkipReason::BelowThreshold, None);
         }
-        // A large block is counted on another core while it is compressed; a small one is
-        // counted first, so text under the threshold is never compressed for nothing.
-        let (tokens_before, attempt) = if slot.text.len() >= PARALLEL_BYTES {
-            rayon::join(|| self.counter.count(&slot.text), || self.attempt(slot, query, protected, hash))
+        let mode = if protected || self.config.retrieval == Retrieval::LosslessOnly {
+            Mode::Lossless
         } else {
-            let tokens = self.counter.count(&slot.text);
-            if tokens < min {
-                return skip(tokens, SkipReason::BelowThreshold, None);
+            Mode::Lossy
+        };
+        // Blocks are remembered (the next turn resends them). A large block is counted on
+        // another core while it is compressed; a small one is counted first, so text under the
+        // threshold is never compressed for nothing.
+        let key = (slot.text.len() >= MEMO_BYTES).then(|| Key::new(hash, mode, query));
+        let (tokens_before, attempt) = match key.as_ref().and_then(|k| self.memo.get(k)) {
+            Some(done) => done,
+            None => {
+                let done = if slot.text.len() >= PARALLEL_BYTES {
+                    rayon::join(|| self.counter.count(&slot.text), || self.attempt(slot, query, mode, hash))
+                } else {
+                    let tokens = self.counter.count(&slot.text);
+                    if tokens < min {
+                        return skip(tokens, SkipReason::BelowThreshold, None);
+                    }
+                    (tokens, self.attempt(slot, query, mode, hash))
+                };
+                if let Some(k) = key {
+                    self.memo.put(k, done.clone());
+                }
+                done
             }
-            (tokens, self.attempt(slot, query, protected, hash))
         };
         if tokens_before < min {
             return skip(tokens_before, SkipReason::BelowThreshold, None);
@@ -197,14 +223,9 @@ impl Engine {
     }
 
     /// Detect, compress (a panic or error leaves the block unchanged) and count the result.
-    fn attempt(&self, slot: &Slot, query: &Query, protected: bool, hash: ContentHash) -> Attempt {
+    fn attempt(&self, slot: &Slot, query: &Query, mode: Mode, hash: ContentHash) -> Attempt {
         let kind = detect(&slot.text);
         let compressor = compressors::for_kind(kind);
-        let mode = if protected || self.config.retrieval == Retrieval::LosslessOnly {
-            Mode::Lossless
-        } else {
-            Mode::Lossy
-        };
         let cx = Context {
             kind,
             query,
@@ -231,10 +252,21 @@ impl Engine {
     }
 }
 
+fn memo_weight(done: &(usize, Attempt)) -> usize {
+    match &done.1 {
+        Attempt::Compressed { text, .. } => text.len() + 64,
+        Attempt::Failed { error, .. } => error.len() + 64,
+        Attempt::Skipped(..) => 64,
+    }
+}
+
 /// Blocks (and requests) at least this large are worth spreading over the cores.
 const PARALLEL_BYTES: usize = 32 * 1024;
+/// Blocks at least this large are remembered across calls.
+const MEMO_BYTES: usize = 2 * 1024;
 
 /// What compressing one block produced, before the never-inflate check.
+#[derive(Clone)]
 enum Attempt {
     Skipped(SkipReason, crate::ContentKind),
     Failed {

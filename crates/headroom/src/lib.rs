@@ -29,6 +29,7 @@
 //! assert!(result.messages.get().contains("Result 0"));
 //! ```
 
+mod cache;
 mod compressors;
 mod config;
 mod detect;
