@@ -32,8 +32,13 @@ fn ms(d: Duration) -> f64 {
 }
 
 async fn time(client: &reqwest::Client, url: &str, body: &str, n: usize) -> Run {
-    let mut samples = Vec::with_capacity(n);
-    for _ in 0..n {
+    time_each(client, url, &vec![body.to_owned(); n]).await
+}
+
+/// One request per body, in order.
+async fn time_each(client: &reqwest::Client, url: &str, bodies: &[String]) -> Run {
+    let mut samples = Vec::with_capacity(bodies.len());
+    for body in bodies {
         let t = Instant::now();
         let res = client
             .post(url)
@@ -97,12 +102,13 @@ fn report(name: &str, direct: &Run, proxied: &Run) {
     );
 }
 
-/// A chat request whose tool output is `rows` JSON search results.
-fn big_chat(rows: usize) -> String {
+/// A chat request whose tool output is `rows` JSON search results; `nonce` makes the tool
+/// output unique, so the proxy's engine has not seen it before.
+fn big_chat(rows: usize, nonce: usize) -> String {
     let results: Vec<String> = (0..rows)
         .map(|i| {
             format!(
-                r#"{{"title": "Result {i}", "url": "https://example.com/doc/{i}", "snippet": "Description of result {i} about python tutorials", "score": {}}}"#,
+                r#"{{"title": "Result {i}", "url": "https://example.com/doc/{i}?v={nonce}", "snippet": "Description of result {i} about python tutorials", "score": {}}}"#,
                 10_000 - i as i64
             )
         })
@@ -135,7 +141,7 @@ fn memory_child(mode: &str) {
         tokio::spawn(server.run(std::future::pending()));
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let idle = rss_mb();
-        let mb = big_chat(9000);
+        let mb = big_chat(9000, 0);
         let mut tasks = Vec::new();
         for _ in 0..16 {
             let (client, url, body) = (client.clone(), format!("{proxy}/v1/chat/completions"), mb.clone());
@@ -194,19 +200,25 @@ fn main() {
         report("pass-through path", &d, &p);
         upstream.clear();
 
-        let big = big_chat(2600);
-        let tokens = headroom::TokenCounter::for_model("gpt-4o").count(&big);
+        // Cold: every request carries a tool output the proxy has not seen (a new tool call).
+        // Resent: the same request again, as every later turn of a conversation resends it.
         let m = if quick { 10 } else { 60 };
-        time(&client, &format!("{proxy}/v1/chat/completions"), &big, 3).await;
-        let d = time(&client, &format!("{direct}/v1/chat/completions"), &big, m).await;
-        let p = time(&client, &format!("{proxy}/v1/chat/completions"), &big, m).await;
+        let bigs: Vec<String> = (0..m).map(|i| big_chat(2600, i)).collect();
+        let big = big_chat(2600, usize::MAX);
+        let tokens = headroom::TokenCounter::for_model("gpt-4o").count(&big);
+        time(&client, &format!("{proxy}/v1/chat/completions"), &big_chat(2600, m + 1), 3).await;
+        let d = time_each(&client, &format!("{direct}/v1/chat/completions"), &bigs).await;
+        let p = time_each(&client, &format!("{proxy}/v1/chat/completions"), &bigs).await;
         let sent = upstream.last().body.len();
-        report(&format!("{}k-token compressible", tokens / 1000), &d, &p);
+        report(&format!("{}k-token compressible, new", tokens / 1000), &d, &p);
+        let p = time(&client, &format!("{proxy}/v1/chat/completions"), &big, m).await;
+        report(&format!("{}k-token compressible, resent", tokens / 1000), &d, &p);
         let engine = headroom::Engine::new(headroom::CompressConfig {
             model: "gpt-4o".into(),
             query_scope: headroom::QueryScope::Preceding,
             ..headroom::CompressConfig::default()
-        });
+        })
+        .without_memo();
         let mut e = Run { samples: Vec::new() };
         for _ in 0..m {
             let t = Instant::now();

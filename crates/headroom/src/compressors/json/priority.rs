@@ -7,6 +7,7 @@
 //! many only rank.
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashSet as HashSet;
 
@@ -54,19 +55,48 @@ struct Item<'a, 'n> {
     /// `/issues`, say nothing about the item). Distinct, so an item is ranked by which of the
     /// question's words it has, not by how often a name repeats across its fields.
     words: String,
-    seen: HashSet<String>,
+    seen: SeenWords,
     /// Scalars reached through objects only, by dotted path.
     leaves: Vec<(String, &'n Node<'a>)>,
     /// Any string value carrying an error word.
     error: bool,
 }
 
+/// Which words an item already has, by hash: no allocation per word, a linear scan while an
+/// item has few (most have a dozen), a set past that.
+#[derive(Default)]
+struct SeenWords {
+    few: Vec<u64>,
+    many: HashSet<u64>,
+}
+
+impl SeenWords {
+    /// Record `w`; `false` if it was already there.
+    fn insert(&mut self, w: &str) -> bool {
+        let mut h = rustc_hash::FxHasher::default();
+        w.hash(&mut h);
+        let h = h.finish();
+        if !self.many.is_empty() {
+            return self.many.insert(h);
+        }
+        if self.few.contains(&h) {
+            return false;
+        }
+        self.few.push(h);
+        if self.few.len() > 64 {
+            self.many.extend(self.few.drain(..));
+        }
+        true
+    }
+}
+
 fn item<'a, 'n>(node: &'n Node<'a>, cx: &Context<'_>) -> Item<'a, 'n> {
     let mut it = Item {
-        text: String::new(),
-        words: String::new(),
-        seen: HashSet::default(),
-        leaves: Vec::new(),
+        // Sized for a typical record: growing from empty cost more than the rest of the walk.
+        text: String::with_capacity(256),
+        words: String::with_capacity(256),
+        seen: SeenWords::default(),
+        leaves: Vec::with_capacity(16),
         error: false,
     };
     walk(node, &mut String::new(), true, cx, &mut it);
@@ -106,10 +136,9 @@ fn walk<'a, 'n>(node: &'n Node<'a>, path: &mut String, leaf: bool, cx: &Context<
                 if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ') {
                     let (seen, words) = (&mut it.seen, &mut it.words);
                     for_each_stemmed_word(&s, &mut String::new(), |w| {
-                        if !seen.contains(w) {
+                        if seen.insert(w) {
                             words.push_str(w);
                             words.push(' ');
-                            seen.insert(w.to_owned());
                         }
                     });
                 }
@@ -174,7 +203,7 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
     let cap = (max_rows / 3).max(2);
     // Items are independent: long arrays are read on all cores (collected in order).
     let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
-        items.par_iter().map(|i| item(i, cx)).collect()
+        items.par_iter().with_min_len(64).map(|i| item(i, cx)).collect()
     } else {
         items.iter().map(|i| item(i, cx)).collect()
     };

@@ -79,11 +79,17 @@ fn select(items: &[Node<'_>], cx: &Context<'_>) -> Option<Vec<usize>> {
     if n < MIN_ITEMS {
         return None;
     }
-    let cost = |i: &Node<'_>| cx.counter.estimate(&i.compact());
+    // Each item's compact JSON, written into one reused buffer per thread.
+    let cost = |buf: &mut String, i: &Node<'_>| {
+        buf.clear();
+        i.write_compact(buf);
+        cx.counter.estimate(buf)
+    };
     let costs: Vec<usize> = if n >= PARALLEL_ITEMS {
-        items.par_iter().map(cost).collect()
+        items.par_iter().with_min_len(64).map_init(String::new, cost).collect()
     } else {
-        items.iter().map(cost).collect()
+        let mut buf = String::new();
+        items.iter().map(|i| cost(&mut buf, i)).collect()
     };
     let total: usize = costs.iter().sum();
     if total < MIN_ARRAY_TOKENS {
