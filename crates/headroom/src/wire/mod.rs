@@ -260,7 +260,10 @@ impl Cx<'_> {
     ) -> Result<(), Error> {
         let start = raw.get().as_ptr() as usize - self.body.as_ptr() as usize;
         let span = Span { start, end: start + raw.get().len() };
-        let text: String = serde_json::from_str(raw.get())?;
+        let text = match unescape(raw.get()) {
+            Some(text) => text,
+            None => serde_json::from_str(raw.get())?,
+        };
         self.slots.push(Slot { span, text, role, message, tool_name, path });
         Ok(())
     }
@@ -294,6 +297,59 @@ impl Cx<'_> {
     }
 }
 
+/// The value of the JSON string literal `raw` (quotes included), decoded in one sized pass: the
+/// tool outputs are the bulk of a request. `None` for anything unusual (a lone surrogate, a
+/// malformed escape), which the caller leaves to serde_json and its error message.
+fn unescape(raw: &str) -> Option<String> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let b = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'\\', b.get(i..)?) {
+        out.push_str(inner.get(i..i + off)?);
+        let esc = *b.get(i + off + 1)?;
+        i += off + 2;
+        let c = match esc {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(inner.get(i..i + 4)?)?;
+                i += 4;
+                if (0xD800..0xDC00).contains(&hi) {
+                    if inner.get(i..i + 2)? != "\\u" {
+                        return None;
+                    }
+                    let lo = hex4(inner.get(i + 2..i + 6)?)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                } else {
+                    char::from_u32(hi)?
+                }
+            }
+            _ => return None,
+        };
+        out.push(c);
+    }
+    out.push_str(inner.get(i..)?);
+    Some(out)
+}
+
+fn hex4(s: &str) -> Option<u32> {
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(s, 16).ok()
+}
+
 /// A content part with a `type` and maybe a `text`.
 #[derive(Deserialize)]
 struct Part<'a> {
@@ -314,6 +370,27 @@ fn join(prefix: &str, rest: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescape_agrees_with_serde() {
+        let samples = [
+            r#""plain""#,
+            r#""""#,
+            r#""q\"uote\\ back\/slash \b\f\n\r\t end""#,
+            r#""caf\u00e9 \u4e2d\u6587 \ud83d\ude00 emoji""#,
+            "\"raw é 中文 😀\"",
+            r#""{\"results\": [{\"title\": \"Result 0\"}]}""#,
+        ];
+        for raw in samples {
+            let ours = unescape(raw);
+            let theirs: String = serde_json::from_str(raw).unwrap();
+            assert_eq!(ours.as_deref(), Some(theirs.as_str()), "{raw}");
+        }
+        // Unusual input goes to serde_json (which reports the error).
+        for raw in [r#""lone \ud800 high""#, r#""lone \udc00 low""#, r#""bad \x escape""#] {
+            assert_eq!(unescape(raw), None, "{raw}");
+        }
+    }
 
     #[test]
     fn detects_formats() {
