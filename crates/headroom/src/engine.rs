@@ -261,7 +261,7 @@ fn memo_weight(done: &(usize, Attempt)) -> usize {
 }
 
 /// Blocks (and requests) at least this large are worth spreading over the cores.
-const PARALLEL_BYTES: usize = 32 * 1024;
+const PARALLEL_BYTES: usize = 16 * 1024;
 /// Blocks at least this large are remembered across calls.
 const MEMO_BYTES: usize = 2 * 1024;
 
