@@ -17,7 +17,6 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
 export MATURIN_PEP517_ARGS="--profile $profile"
-# --force-reinstall --no-deps: always rebuild from this checkout, keep the test deps installed.
+# pip always rebuilds and reinstalls a local directory: the wheel is this checkout's.
 "$venv/bin/python" -m pip install -q "./crates/headroom-py[test]"
-"$venv/bin/python" -m pip install -q --force-reinstall --no-deps ./crates/headroom-py
 "$venv/bin/python" -m pytest -q crates/headroom-py/tests
