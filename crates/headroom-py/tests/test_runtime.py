@@ -105,3 +105,20 @@ def test_proxy_stops_cleanly_on_ctrl_c() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_registrations_point_at_the_console_script_not_python(tmp_path) -> None:
+    # `mcp install` (and `wrap`) start the CLI again: through this script, not the interpreter.
+    claude, codex = tmp_path / "claude.json", tmp_path / "codex.toml"
+    for launcher in (headroom_command(), [sys.executable, "-m", "headroom"]):
+        out = subprocess.run(
+            [*launcher, "mcp", "install", "--claude-config", str(claude), "--codex-config", str(codex)],
+            capture_output=True, text=True, check=False,
+        )
+        assert out.returncode == 0, out.stderr
+        server = json.loads(claude.read_text())["mcpServers"]["headroom"]
+        assert server["command"] == headroom_command()[0]
+        assert server["args"] == ["mcp", "serve"]
+        assert f'command = "{headroom_command()[0]}"' in codex.read_text()
+        claude.unlink()
+        codex.unlink()
