@@ -39,6 +39,11 @@ impl PyCompressConfig {
         to_dict(py, &self.inner)
     }
 
+    /// Pickling and copying: rebuilt from its fields.
+    fn __getnewargs_ex__<'py>(&self, py: Python<'py>) -> PyResult<((), Bound<'py, PyDict>)> {
+        Ok(((), to_dict(py, &self.inner)?))
+    }
+
     fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.inner)?.get_item(name)?.ok_or_else(|| {
             PyAttributeError::new_err(format!("'CompressConfig' object has no attribute '{name}'"))

@@ -24,15 +24,15 @@ fn current_url() -> Result<StoreUrl, Error> {
     }
 }
 
-fn handle() -> Result<SharedStore, Error> {
+fn handle() -> Result<(StoreUrl, SharedStore), Error> {
     let url = current_url()?;
     let mut open = OPEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((_, store)) = open.iter().find(|(u, _)| *u == url) {
-        return Ok(store.clone());
+        return Ok((url, store.clone()));
     }
     let store = headroom_store::open(&url).map_err(|source| Error::Store { url: url.to_string(), source })?;
-    open.push((url, store.clone()));
-    Ok(store)
+    open.push((url.clone(), store.clone()));
+    Ok((url, store))
 }
 
 /// Keep `originals` where `retrieve` and the CLI find them.
@@ -40,14 +40,8 @@ pub(crate) fn save(originals: &[Original]) -> Result<(), Error> {
     if originals.is_empty() {
         return Ok(());
     }
-    let store = handle()?;
-    store
-        .put_many(&Scope::local(), originals)
-        .map_err(|source| Error::Store { url: current_url_name(), source })
-}
-
-fn current_url_name() -> String {
-    current_url().map_or_else(|_| "(default)".to_owned(), |u| u.to_string())
+    let (url, store) = handle()?;
+    store.put_many(&Scope::local(), originals).map_err(|source| Error::Store { url: url.to_string(), source })
 }
 
 /// The original text a retrieval marker names (`hash=` is 24 lowercase hex digits), or `None`
@@ -59,8 +53,8 @@ fn current_url_name() -> String {
 pub(crate) fn retrieve(py: Python<'_>, hash: &str) -> PyResult<Option<String>> {
     let hash: ContentHash = hash.trim().parse().map_err(Error::BadHash)?;
     py.detach(|| {
-        let store = handle()?;
-        store.get_any(&hash).map_err(|source| Error::Store { url: current_url_name(), source })
+        let (url, store) = handle()?;
+        store.get_any(&hash).map_err(|source| Error::Store { url: url.to_string(), source })
     })
     .map_err(Into::into)
 }

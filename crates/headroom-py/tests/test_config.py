@@ -57,3 +57,12 @@ def test_excluded_tools_leave_outputs_alone(messages) -> None:
     # The seed's tool is called "search".
     result = compress(messages, model="gpt-4o", excluded_tools=["sea*"])
     assert result.tokens_saved == 0 and result.messages == messages
+
+
+def test_pickle_and_copy_round_trip() -> None:
+    import copy
+    import pickle
+
+    c = CompressConfig(model="gpt-4o", excluded_tools=["Read"], target_ratio=0.3)
+    assert pickle.loads(pickle.dumps(c)) == c
+    assert copy.deepcopy(c) == c

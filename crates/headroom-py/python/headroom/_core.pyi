@@ -96,6 +96,7 @@ class CompressConfig:
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
 
 @type_check_only
 class TokenCount(TypedDict):
