@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
+use crate::Relaunch;
+
 /// What answers on a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PortState {
@@ -63,7 +65,7 @@ pub(crate) enum Ensured {
 
 /// Make sure a headroom proxy answers on `port`: reuse a running one, or start
 /// `headroom proxy --port PORT` in the background and wait until it is healthy.
-pub(crate) fn ensure_proxy(port: u16, extra_args: &[String]) -> anyhow::Result<Ensured> {
+pub(crate) fn ensure_proxy(port: u16, extra_args: &[String], relaunch: &Relaunch) -> anyhow::Result<Ensured> {
     match probe(port) {
         PortState::Headroom => return Ok(Ensured::Reused),
         PortState::Other => anyhow::bail!(
@@ -80,7 +82,7 @@ pub(crate) fn ensure_proxy(port: u16, extra_args: &[String]) -> anyhow::Result<E
         .open(&log_path)
         .with_context(|| format!("opening {}", log_path.display()))?;
     let err = log.try_clone().context("duplicating the log handle")?;
-    let exe = std::env::current_exe().context("locating the headroom binary")?;
+    let exe = relaunch.program()?;
     let child = Command::new(exe)
         .arg("proxy")
         .arg("--port")

@@ -9,8 +9,9 @@ use headroom_mcp::McpConfig;
 
 use crate::cli::{McpArgs, McpCommand};
 use crate::output;
+use crate::Relaunch;
 
-pub(crate) fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: McpArgs, relaunch: &Relaunch) -> anyhow::Result<ExitCode> {
     match args.command {
         McpCommand::Serve { model, store } => {
             let store = super::open_store(&store)?;
@@ -27,7 +28,7 @@ pub(crate) fn run(args: McpArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         McpCommand::Install { claude_config, codex_config } => {
-            let exe = std::env::current_exe().context("locating the headroom binary")?;
+            let exe = relaunch.program()?;
             let home = std::env::var_os("HOME").map(std::path::PathBuf::from).unwrap_or_default();
             let claude = claude_config.unwrap_or_else(|| home.join(".claude.json"));
             let codex = codex_config.unwrap_or_else(super::wrap::codex_config_path);

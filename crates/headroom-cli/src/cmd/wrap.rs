@@ -14,23 +14,24 @@ use anyhow::Context as _;
 use crate::cli::{Agent, UnwrapArgs, WrapArgs};
 use crate::local::{self, Ensured};
 use crate::output::{self, user};
+use crate::Relaunch;
 
 /// Suffix of the backup wrap makes before editing an agent's config file.
 pub(crate) const BACKUP_SUFFIX: &str = ".headroom-backup";
 
-pub(crate) fn run(args: WrapArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: WrapArgs, relaunch: &Relaunch) -> anyhow::Result<ExitCode> {
     let base = local::base_url(args.port);
     if args.agent == Agent::Cursor {
         output::stdout(&cursor_instructions(&base));
         return Ok(ExitCode::SUCCESS);
     }
-    match local::ensure_proxy(args.port, &args.proxy_args)? {
+    match local::ensure_proxy(args.port, &args.proxy_args, relaunch)? {
         Ensured::Reused => output::status(&format!("headroom: using the proxy already on {base}")),
         Ensured::Started(log) => {
             output::status(&format!("headroom: started a proxy on {base} (log: {})", log.display()))
         }
     }
-    let exe = std::env::current_exe().context("locating the headroom binary")?;
+    let exe = relaunch.program()?;
     let mut cmd = Command::new(args.agent.binary());
     let mut agent_args: Vec<String> = Vec::new();
     match args.agent {
