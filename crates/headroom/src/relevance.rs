@@ -29,7 +29,7 @@ pub(crate) fn for_each_stemmed_word(text: &str, buf: &mut String, mut f: impl Fn
     }
 }
 
-/// `raw` lowercased into `buf` exactly as [`words`] lowercases it.
+/// `raw` lowercased into `buf` (as [`words`] lowercases it).
 fn lower_word(raw: &str, buf: &mut String) {
     buf.clear();
     if raw.is_ascii() {
@@ -302,7 +302,7 @@ fn for_each_stem(
         let b = raw.as_bytes();
         if b.iter().all(u8::is_ascii_alphabetic) && b.iter().skip(1).all(u8::is_ascii_lowercase) {
             if b.first().is_some_and(|&c| may_match(c)) {
-                lower_into(raw, buf);
+                lower_word(raw, buf);
                 stem_in_place(buf);
                 f(Some(buf));
             } else {
@@ -314,7 +314,7 @@ fn for_each_stem(
         for_each_part(raw, |_| parts += 1);
         if parts > 1 {
             if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
-                lower_into(raw, buf);
+                lower_word(raw, buf);
                 f(Some(buf));
             } else {
                 f(None);
@@ -323,7 +323,7 @@ fn for_each_stem(
         for_each_part(raw, |p| {
             if p.len() >= 2 {
                 if p.as_bytes().first().is_some_and(|&b| may_match(b)) {
-                    lower_into(p, buf);
+                    lower_word(p, buf);
                     stem_in_place(buf);
                     f(Some(buf));
                 } else {
@@ -331,16 +331,6 @@ fn for_each_stem(
                 }
             }
         });
-    }
-}
-
-fn lower_into(s: &str, buf: &mut String) {
-    buf.clear();
-    if s.is_ascii() {
-        buf.push_str(s);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.extend(s.chars().flat_map(char::to_lowercase));
     }
 }
 

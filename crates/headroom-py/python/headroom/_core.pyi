@@ -29,22 +29,6 @@ _Transform: TypeAlias = Literal[
 ]
 
 @type_check_only
-class ConfigFields(TypedDict, total=False):
-    """Keyword arguments accepted by `CompressConfig(...)`, `replace(...)` and `compress(...)`."""
-
-    model: str
-    min_tokens_to_compress: int
-    compress_user_messages: bool
-    compress_system_messages: bool
-    protect_recent: int
-    target_ratio: float | None
-    query: str | None
-    query_scope: Literal["latest", "preceding"]
-    format: _Format | None
-    retrieval: Literal["markers", "lossless_only"]
-    excluded_tools: Sequence[str]
-
-@type_check_only
 class OverrideFields(TypedDict, total=False):
     """`ConfigFields` minus `model`, which `compress` takes as its own keyword."""
 
@@ -58,6 +42,12 @@ class OverrideFields(TypedDict, total=False):
     format: _Format | None
     retrieval: Literal["markers", "lossless_only"]
     excluded_tools: Sequence[str]
+
+@type_check_only
+class ConfigFields(OverrideFields, total=False):
+    """Keyword arguments accepted by `CompressConfig(...)`, `replace(...)` and `compress(...)`."""
+
+    model: str
 
 @final
 class CompressConfig:
