@@ -132,16 +132,22 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
     let shape =
         |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
+    // Only column-spaced lines can be furniture (a shape keeps the spaces and the length).
+    let candidate = |i: usize, l: &str| {
+        kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ")
+    };
     let mut counts: HashMap<String, usize> = HashMap::default();
-    for (i, l) in lines.iter().enumerate() {
-        if kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ") {
-            *counts.entry(shape(l)).or_default() += 1;
-        }
+    for (i, l) in lines.iter().enumerate().filter(|(i, l)| candidate(*i, l)) {
+        *counts.entry(shape(l)).or_default() += 1;
     }
-    for (i, l) in lines.iter().enumerate() {
-        if kinds.get(i) == Some(&LineKind::Text) && counts.get(&shape(l)).is_some_and(|&n| n >= 3) {
-            set(kinds, i, LineKind::Furniture);
-        }
+    let furniture: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| candidate(*i, l) && counts.get(&shape(l)).is_some_and(|&n| n >= 3))
+        .map(|(i, _)| i)
+        .collect();
+    for i in furniture {
+        set(kinds, i, LineKind::Furniture);
     }
 }
 
