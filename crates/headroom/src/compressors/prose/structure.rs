@@ -137,7 +137,7 @@ fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
         kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ")
     };
     let mut counts: HashMap<String, usize> = HashMap::default();
-    for (i, l) in lines.iter().enumerate().filter(|(i, l)| candidate(*i, l)) {
+    for (_, l) in lines.iter().enumerate().filter(|(i, l)| candidate(*i, l)) {
         *counts.entry(shape(l)).or_default() += 1;
     }
     let furniture: Vec<usize> = lines
