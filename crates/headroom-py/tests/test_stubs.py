@@ -34,7 +34,10 @@ def test_the_wheel_ships_stubs_and_py_typed() -> None:
 def test_stub_fields_are_exactly_the_runtime_fields() -> None:
     fields = list(CompressConfig().to_dict())
     assert annotated_fields(stub_class("CompressConfig")) == fields
-    assert annotated_fields(stub_class("ConfigFields")) == fields
+    # ConfigFields is OverrideFields plus `model`.
+    config_fields = stub_class("ConfigFields")
+    assert [b.id for b in config_fields.bases if isinstance(b, ast.Name)] == ["OverrideFields"]
+    assert annotated_fields(config_fields) == ["model"]
     assert annotated_fields(stub_class("OverrideFields")) == [f for f in fields if f != "model"]
     result = compress([{"role": "user", "content": "hi"}])
     props = [n.name for n in stub_class("CompressResult").body if isinstance(n, ast.FunctionDef)]
