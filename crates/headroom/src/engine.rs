@@ -1,7 +1,10 @@
 //! The one driver: locate slots → gate → detect → compress → never inflate → splice.
 //!
 //! `Engine::new` builds everything reusable (token counter, keyword automata) once; `compress`
-//! is then a pure function of the input bytes and the config.
+//! is then a pure function of the input bytes and the config. Blocks are independent, so large
+//! requests spread them over the cores, and an engine remembers the outcome of each sizeable
+//! block ([`crate::cache`]) because agents resend them every turn; neither changes a byte of
+//! output.
 
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
