@@ -17,12 +17,17 @@ const STOPWORDS: &[&str] = &[
 
 /// Lowercased word tokens of `text` (letters, digits, `_`), at least 2 bytes long.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).map(str::to_lowercase)
+    raw_words(text).map(str::to_lowercase)
+}
+
+/// The word tokens of `text` as written: runs of letters, digits and `_`, at least 2 bytes.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2)
 }
 
 /// [`words`], each stemmed, without allocating per word: `f` sees each in turn.
 pub(crate) fn for_each_stemmed_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
-    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2) {
+    for raw in raw_words(text) {
         lower_word(raw, buf);
         stem_in_place(buf);
         f(buf);
@@ -266,7 +271,7 @@ fn for_each_word(
     may_match: &dyn Fn(u8) -> bool,
     f: &mut dyn FnMut(Option<&str>),
 ) {
-    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2) {
+    for raw in raw_words(text) {
         if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
             lower_word(raw, buf);
             f(Some(buf));
@@ -294,10 +299,7 @@ fn for_each_stem(
     may_match: &dyn Fn(u8) -> bool,
     f: &mut dyn FnMut(Option<&str>),
 ) {
-    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        if raw.len() < 2 {
-            continue;
-        }
+    for raw in raw_words(text) {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();
         if b.iter().all(u8::is_ascii_alphabetic) && b.iter().skip(1).all(u8::is_ascii_lowercase) {
