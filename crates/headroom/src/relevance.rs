@@ -53,6 +53,13 @@ pub(crate) fn stem(word: &str) -> String {
     s
 }
 
+/// The stem of `word` lowercased, built in `buf` (no allocation once `buf` has grown).
+pub(crate) fn stem_word<'b>(word: &str, buf: &'b mut String) -> &'b str {
+    lower_word(word, buf);
+    stem_in_place(buf);
+    buf
+}
+
 /// The relevance query, preprocessed once per block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Query {

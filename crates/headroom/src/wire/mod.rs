@@ -88,11 +88,12 @@ pub struct Located {
 
 /// Find every compressible string of `body` (a message list or a request body).
 pub fn locate(body: &str, forced: Option<Format>) -> Result<Located, Error> {
-    let root: &RawValue = serde_json::from_str(body)?;
-    let text = root.get();
+    // Each serde pass over a large body costs about as much as the rest of locating: the body
+    // is read once as its top-level shape, messages included, never as a whole first.
     let mut cx = Cx { body, slots: Vec::new() };
+    let text = body.trim_start_matches([' ', '\t', '\n', '\r']);
     if text.starts_with('[') {
-        let messages: Vec<&RawValue> = serde_json::from_str(text)?;
+        let messages: Vec<&RawValue> = serde_json::from_str(body)?;
         let format = match forced {
             Some(Format::OpenaiResponses) => Format::OpenaiResponses,
             Some(f) => f,
@@ -106,10 +107,12 @@ pub fn locate(body: &str, forced: Option<Format>) -> Result<Located, Error> {
         return Ok(Located { format, slots: cx.slots, message_count: messages.len() });
     }
     if !text.starts_with('{') {
+        // Not JSON at all is a JSON error; JSON of the wrong shape is a shape error.
+        let _: &RawValue = serde_json::from_str(body)?;
         return Err(Error::Shape("expected a JSON array of messages or a request object".into()));
     }
-    let top: Top<'_> = serde_json::from_str(text)?;
-    let messages: Option<Vec<&RawValue>> = top.messages.map(|m| serde_json::from_str(m.get())).transpose()?;
+    let top: Top<'_> = serde_json::from_str(body)?;
+    let messages = top.messages;
     let format = match forced {
         Some(f) => f,
         None => match (&messages, top.input) {
@@ -169,7 +172,7 @@ pub fn locate(body: &str, forced: Option<Format>) -> Result<Located, Error> {
 #[derive(Deserialize)]
 struct Top<'a> {
     #[serde(borrow, default)]
-    messages: Option<&'a RawValue>,
+    messages: Option<Vec<&'a RawValue>>,
     #[serde(borrow, default)]
     input: Option<&'a RawValue>,
     #[serde(borrow, default)]

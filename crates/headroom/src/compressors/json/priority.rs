@@ -6,16 +6,16 @@
 //! end. Rules that single out a few items force them (priority >= [`FORCED`]); rules that match
 //! many only rank.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
 use super::parse::{decode, Node};
 use crate::compressors::Context;
-use crate::relevance::{bm25, for_each_stemmed_word, stem, Query};
+use crate::relevance::{bm25, for_each_stemmed_word, stem, stem_word, Query};
 
 /// Priority at or above which an item is kept regardless of budget.
 pub(super) const FORCED: f64 = 1000.0;
@@ -49,15 +49,15 @@ impl Scores {
 
 /// What one item offers to the rules.
 struct Item<'a, 'n> {
-    /// Decoded scalar text, for identifier matching.
+    /// Decoded scalar text, for identifier matching (empty when the question names none).
     text: String,
     /// Distinct stemmed words of the values, URLs left out (their path words, `/forks`,
     /// `/issues`, say nothing about the item). Distinct, so an item is ranked by which of the
-    /// question's words it has, not by how often a name repeats across its fields.
+    /// question's words it has, not by how often a name repeats across its fields. Empty when
+    /// the question has no words.
     words: String,
-    seen: SeenWords,
-    /// Scalars reached through objects only, by dotted path.
-    leaves: Vec<(String, &'n Node<'a>)>,
+    /// Scalars reached through objects only, by dotted path (top-level keys borrowed).
+    leaves: Vec<(Cow<'a, str>, &'n Node<'a>)>,
     /// Any string value carrying an error word.
     error: bool,
 }
@@ -71,6 +71,11 @@ struct SeenWords {
 }
 
 impl SeenWords {
+    fn clear(&mut self) {
+        self.few.clear();
+        self.many.clear();
+    }
+
     /// Record `w`; `false` if it was already there.
     fn insert(&mut self, w: &str) -> bool {
         let mut h = rustc_hash::FxHasher::default();
@@ -90,64 +95,109 @@ impl SeenWords {
     }
 }
 
-fn item<'a, 'n>(node: &'n Node<'a>, cx: &Context<'_>) -> Item<'a, 'n> {
-    let mut it = Item {
-        // Sized for a typical record: growing from empty cost more than the rest of the walk.
-        text: String::with_capacity(256),
-        words: String::with_capacity(256),
-        seen: SeenWords::default(),
-        leaves: Vec::with_capacity(16),
-        error: false,
-    };
-    walk(node, &mut String::new(), true, cx, &mut it);
-    it
+/// Reads items one after another, reusing its scratch buffers (one reader per thread).
+struct Reader<'c> {
+    cx: &'c Context<'c>,
+    /// Build [`Item::text`] (the question names identifiers).
+    want_text: bool,
+    /// Build [`Item::words`] (the question has words).
+    want_words: bool,
+    path: String,
+    word: String,
+    seen: SeenWords,
 }
 
-fn walk<'a, 'n>(node: &'n Node<'a>, path: &mut String, leaf: bool, cx: &Context<'_>, it: &mut Item<'a, 'n>) {
-    match node {
-        Node::Obj(fields) => {
-            for (k, v) in fields {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
+impl<'c> Reader<'c> {
+    fn new(cx: &'c Context<'c>) -> Self {
+        Reader {
+            cx,
+            want_text: !cx.query.identifiers.is_empty(),
+            want_words: !cx.query.terms.is_empty(),
+            path: String::new(),
+            word: String::new(),
+            seen: SeenWords::default(),
+        }
+    }
+
+    fn item<'a, 'n>(&mut self, node: &'n Node<'a>) -> Item<'a, 'n> {
+        // Sized for a typical record: growing from empty cost more than the rest of the walk.
+        let cap = |want: bool| if want { 256 } else { 0 };
+        let mut it = Item {
+            text: String::with_capacity(cap(self.want_text)),
+            words: String::with_capacity(cap(self.want_words)),
+            leaves: Vec::with_capacity(16),
+            error: false,
+        };
+        self.seen.clear();
+        self.path.clear();
+        self.walk(node, true, &mut it);
+        it
+    }
+
+    fn walk<'a, 'n>(&mut self, node: &'n Node<'a>, leaf: bool, it: &mut Item<'a, 'n>) {
+        match node {
+            Node::Obj(fields) => {
+                for (k, v) in fields {
+                    // A top-level scalar's path is its key: borrowed, not built.
+                    if self.path.is_empty() && !v.is_container() {
+                        self.scalar(v, leaf.then_some(Cow::Borrowed(*k)), it);
+                        continue;
+                    }
+                    let len = self.path.len();
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    self.path.push_str(k);
+                    self.walk(v, leaf, it);
+                    self.path.truncate(len);
                 }
-                path.push_str(k);
-                walk(v, path, leaf, cx, it);
-                path.truncate(len);
+            }
+            Node::Arr(items) => items.iter().for_each(|v| self.walk(v, false, it)),
+            scalar => {
+                let path = leaf.then(|| Cow::Owned(self.path.clone()));
+                self.scalar(scalar, path, it);
             }
         }
-        Node::Arr(items) => items.iter().for_each(|v| walk(v, path, false, cx, it)),
-        scalar => {
-            if leaf {
-                it.leaves.push((path.clone(), scalar));
-            }
-            if let Node::Str(raw) = scalar {
-                let s = decode(raw);
-                // URLs name things; an "error" inside one is not a reported error.
-                let checked = if s.len() <= ERROR_TEXT_MAX {
-                    Some(&*s)
-                } else {
-                    s.lines().next().filter(|l| l.len() <= ERROR_LINE_MAX)
-                };
-                if !it.error && !s.contains("://") && checked.is_some_and(|t| cx.signals.is_error(t)) {
-                    it.error = true;
-                }
-                it.text.push_str(&s);
-                if !(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ') {
-                    let (seen, words) = (&mut it.seen, &mut it.words);
-                    for_each_stemmed_word(&s, &mut String::new(), |w| {
-                        if seen.insert(w) {
-                            words.push_str(w);
-                            words.push(' ');
-                        }
-                    });
-                }
+    }
+
+    fn scalar<'a, 'n>(&mut self, node: &'n Node<'a>, path: Option<Cow<'a, str>>, it: &mut Item<'a, 'n>) {
+        if let Some(path) = path {
+            it.leaves.push((path, node));
+        }
+        if let Node::Str(raw) = node {
+            let s = decode(raw);
+            // URLs name things; an "error" inside one is not a reported error.
+            let checked = if s.len() <= ERROR_TEXT_MAX {
+                Some(&*s)
             } else {
-                let t = scalar.scalar_text().unwrap_or_default();
+                s.lines().next().filter(|l| l.len() <= ERROR_LINE_MAX)
+            };
+            if !it.error && !s.contains("://") && checked.is_some_and(|t| self.cx.signals.is_error(t)) {
+                it.error = true;
+            }
+            if self.want_text {
+                it.text.push_str(&s);
+            }
+            if self.want_words && (!(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ')) {
+                let (seen, words) = (&mut self.seen, &mut it.words);
+                for_each_stemmed_word(&s, &mut self.word, |w| {
+                    if seen.insert(w) {
+                        words.push_str(w);
+                        words.push(' ');
+                    }
+                });
+            }
+        } else {
+            let t = node.scalar_text().unwrap_or_default();
+            if self.want_text {
                 it.text.push_str(t);
+            }
+            if self.want_words {
                 it.words.push_str(t);
                 it.words.push(' ');
             }
+        }
+        if self.want_text {
             it.text.push('\n');
         }
     }
@@ -203,9 +253,10 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
     let cap = (max_rows / 3).max(2);
     // Items are independent: long arrays are read on all cores (collected in order).
     let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
-        items.par_iter().with_min_len(64).map(|i| item(i, cx)).collect()
+        items.par_iter().with_min_len(64).map_init(|| Reader::new(cx), |r, i| r.item(i)).collect()
     } else {
-        items.iter().map(|i| item(i, cx)).collect()
+        let mut r = Reader::new(cx);
+        items.iter().map(|i| r.item(i)).collect()
     };
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
@@ -311,17 +362,20 @@ fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores)
     let n = rows.len();
     // Only columns most items have: the rules are about what is usual, and this bounds memory
     // on arrays whose items each bring their own keys.
-    let mut presence: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut presence: HashMap<&str, usize> = HashMap::default();
     for r in rows {
         for (path, _) in &r.leaves {
-            *presence.entry(path.as_str()).or_default() += 1;
+            *presence.entry(path.as_ref()).or_default() += 1;
         }
     }
-    let mut cols: BTreeMap<&str, Vec<Option<&Node<'_>>>> =
-        presence.into_iter().filter(|&(_, k)| k * 2 >= n).map(|(p, _)| (p, vec![None; n])).collect();
+    let mut paths: Vec<&str> = presence.into_iter().filter(|&(_, k)| k * 2 >= n).map(|(p, _)| p).collect();
+    paths.sort_unstable();
+    let index: HashMap<&str, usize> = paths.iter().enumerate().map(|(c, p)| (*p, c)).collect();
+    let mut cols: Vec<Vec<Option<&Node<'_>>>> = vec![vec![None; n]; paths.len()];
     for (i, r) in rows.iter().enumerate() {
         for (path, v) in &r.leaves {
-            if let Some(slot) = cols.get_mut(path.as_str()).and_then(|col| col.get_mut(i)) {
+            let slot = index.get(path.as_ref()).and_then(|&c| cols.get_mut(c)).and_then(|col| col.get_mut(i));
+            if let Some(slot) = slot {
                 *slot = Some(*v);
             }
         }
@@ -335,8 +389,9 @@ fn columns(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores)
         .filter(|t| !ids.iter().any(|id| id.contains(t.as_str())))
         .map(|t| stem(t))
         .collect();
-    let columns: Vec<Column<'_, '_, '_>> = cols
+    let columns: Vec<Column<'_, '_, '_>> = paths
         .iter()
+        .zip(&cols)
         .map(|(path, values)| {
             // The leaf key names the column: in `author.id`, the question saying "author" is
             // about the author, not about its id.
@@ -462,28 +517,34 @@ fn gaps(col: &Column<'_, '_, '_>, sc: &mut Scores) {
     }
 }
 
+/// Can the stem of `value` (lowercased) be `stem`? Stems only cut a suffix, sometimes adding
+/// a `y`, so the value must start with the stem (less that `y`); non-ASCII is checked in full.
+fn may_stem_to(value: &str, stem: &str) -> bool {
+    let core = stem.strip_suffix('y').unwrap_or(stem).as_bytes();
+    !value.is_ascii() || value.as_bytes().get(..core.len()).is_some_and(|p| p.eq_ignore_ascii_case(core))
+}
+
 /// Categorical columns: rare values are anomalies; values the question names are answers.
-fn categories(col: &Column<'_, '_, '_>, cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &mut Scores) {
     let n = col.values.len();
-    let text_of = |v: Option<&Node<'_>>| -> Option<String> {
+    let text_of = |v: Option<&Node<'a>>| -> Option<Cow<'a, str>> {
         match v {
-            None | Some(Node::Null) => Some("null".to_owned()),
-            Some(Node::Str(raw)) if raw.len() <= CATEGORY_MAX_LEN => Some(decode(raw).into_owned()),
-            Some(Node::Bool(b)) => Some(b.to_string()),
-            Some(Node::Num(raw)) => Some((*raw).to_owned()),
-            _ => None,
+            None | Some(Node::Null) => Some(Cow::Borrowed("null")),
+            Some(Node::Str(raw)) => (raw.len() <= CATEGORY_MAX_LEN).then(|| decode(raw)),
+            Some(other) => other.scalar_text().map(Cow::Borrowed),
         }
     };
-    let cats: Vec<Option<String>> = col.values.iter().map(|v| text_of(*v)).collect();
+    let cats: Vec<Option<Cow<'a, str>>> = col.values.iter().map(|v| text_of(*v)).collect();
     if !cats.iter().all(Option::is_some) {
         return;
     }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for c in cats.iter().flatten() {
-        *counts.entry(c.as_str()).or_default() += 1;
+        *counts.entry(c.as_ref()).or_default() += 1;
     }
-    let dominant = counts.values().copied().max().unwrap_or(0);
-    let dominant_value = counts.iter().max_by_key(|(_, &k)| k).map(|(v, _)| *v);
+    // The most frequent value; among equals the greatest, so the choice never depends on
+    // hash order.
+    let (dominant, dominant_value) = counts.iter().map(|(&v, &k)| (k, Some(v))).max().unwrap_or((0, None));
     if n >= MIN_ITEMS_FOR_ANOMALIES
         && counts.len() >= 2
         && counts.len() <= (n / 5).max(3)
@@ -504,19 +565,19 @@ fn categories(col: &Column<'_, '_, '_>, cx: &Context<'_>, cap: usize, sc: &mut S
             }
         }
     }
+    if cx.query.terms.is_empty() {
+        return;
+    }
     // Decide once per distinct value (columns repeat a handful of values across many items).
     let term_stems: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
-    let named_values: BTreeMap<&str, bool> = counts
+    let mut buf = String::new();
+    let named_values: HashMap<&str, bool> = counts
         .keys()
         .map(|&c| {
-            let hit = c != "null" && {
-                let c_stem = stem(&c.to_lowercase());
-                cx.query
-                    .terms
-                    .iter()
-                    .zip(&term_stems)
-                    .any(|(t, ts)| t.eq_ignore_ascii_case(c) || *ts == c_stem)
-            };
+            let hit = c != "null"
+                && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
+                    t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
+                });
             (c, hit)
         })
         .collect();
