@@ -141,7 +141,7 @@ enum Class {
     Wide,
 }
 
-fn class(b: u8) -> Class {
+const fn class(b: u8) -> Class {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => Class::Letter,
         b'0'..=b'9' => Class::Digit,
@@ -152,6 +152,17 @@ fn class(b: u8) -> Class {
     }
 }
 
+/// [`class`] of every byte, looked up rather than matched: the estimate walks every byte.
+const CLASSES: [Class; 256] = {
+    let mut t = [Class::Punct; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = class(i as u8);
+        i += 1;
+    }
+    t
+};
+
 /// Pre-tokeniser pieces, each charged by its length the way BPE tends to split it: a word is
 /// one token per camelCase part (long parts more), digits go in threes, punctuation runs pair
 /// up, a single space or punctuation mark rides on the word after it, newline runs are one.
@@ -160,26 +171,32 @@ fn estimate_o200k(text: &str) -> usize {
     let mut tokens = 0usize;
     let mut i = 0;
     while let Some(&first) = b.get(i) {
-        let c = class(first);
+        let c = CLASSES[usize::from(first)];
         let start = i;
         i += 1;
         let mut parts = 1;
         let mut part_len = 1;
         let mut extra = 0;
-        while let Some(&x) = b.get(i).filter(|&&x| class(x) == c) {
-            if c == Class::Letter
-                && x.is_ascii_uppercase()
-                && b.get(i - 1).is_some_and(u8::is_ascii_lowercase)
-            {
-                parts += 1;
-                extra += (part_len - 1) / LETTERS_PER_TOKEN;
-                part_len = 0;
+        if c == Class::Letter {
+            let mut prev_lower = first.is_ascii_lowercase();
+            while let Some(&x) = b.get(i).filter(|x| x.is_ascii_alphabetic()) {
+                let upper = x.is_ascii_uppercase();
+                if upper && prev_lower {
+                    parts += 1;
+                    extra += (part_len - 1) / LETTERS_PER_TOKEN;
+                    part_len = 0;
+                }
+                prev_lower = !upper;
+                part_len += 1;
+                i += 1;
             }
-            part_len += 1;
-            i += 1;
+        } else {
+            while b.get(i).is_some_and(|&x| CLASSES[usize::from(x)] == c) {
+                i += 1;
+            }
         }
         let len = i - start;
-        let next = b.get(i).map(|&x| class(x));
+        let next = b.get(i).map(|&x| CLASSES[usize::from(x)]);
         let joins_next = matches!(next, Some(Class::Letter | Class::Digit | Class::Punct | Class::Wide));
         tokens += match c {
             Class::Letter => parts + extra + (part_len - 1) / LETTERS_PER_TOKEN,

@@ -178,7 +178,9 @@ impl<'c> Reader<'c> {
             if self.want_text {
                 it.text.push_str(&s);
             }
-            if self.want_words && (!(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' ')) {
+            if self.want_words
+                && (!(s.starts_with("http://") || s.starts_with("https://")) || s.contains(' '))
+            {
                 let (seen, words) = (&mut self.seen, &mut it.words);
                 for_each_stemmed_word(&s, &mut self.word, |w| {
                     if seen.insert(w) {
