@@ -519,11 +519,14 @@ fn gaps(col: &Column<'_, '_, '_>, sc: &mut Scores) {
     }
 }
 
-/// Can the stem of `value` (lowercased) be `stem`? Stems only cut a suffix, sometimes adding
-/// a `y`, so the value must start with the stem (less that `y`); non-ASCII is checked in full.
+/// Can the stem of `value` (lowercased) be `stem`, a stemmed word of the question? Stems only
+/// cut a suffix of letters, sometimes adding a `y`: an ASCII value must be one word and start
+/// with the stem (less that `y`). Non-ASCII is checked in full.
 fn may_stem_to(value: &str, stem: &str) -> bool {
     let core = stem.strip_suffix('y').unwrap_or(stem).as_bytes();
-    !value.is_ascii() || value.as_bytes().get(..core.len()).is_some_and(|p| p.eq_ignore_ascii_case(core))
+    !value.is_ascii()
+        || (value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && value.as_bytes().get(..core.len()).is_some_and(|p| p.eq_ignore_ascii_case(core)))
 }
 
 /// Categorical columns: rare values are anomalies; values the question names are answers.
@@ -540,18 +543,21 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     if !cats.iter().all(Option::is_some) {
         return;
     }
+    // Past this many distinct values a column is not categorical: counting stops there.
+    let max_distinct = (n / 5).max(3);
     let mut counts: HashMap<&str, usize> = HashMap::default();
+    let mut categorical = true;
     for c in cats.iter().flatten() {
         *counts.entry(c.as_ref()).or_default() += 1;
+        if counts.len() > max_distinct {
+            categorical = false;
+            break;
+        }
     }
     // The most frequent value; among equals the greatest, so the choice never depends on
     // hash order.
     let (dominant, dominant_value) = counts.iter().map(|(&v, &k)| (k, Some(v))).max().unwrap_or((0, None));
-    if n >= MIN_ITEMS_FOR_ANOMALIES
-        && counts.len() >= 2
-        && counts.len() <= (n / 5).max(3)
-        && dominant * 5 >= n * 3
-    {
+    if n >= MIN_ITEMS_FOR_ANOMALIES && categorical && counts.len() >= 2 && dominant * 5 >= n * 3 {
         // In a column the question names, every item off the usual value is an answer (when
         // there are few); elsewhere only values seen about once are anomalies.
         let minority: Vec<usize> = (0..n).filter(|&i| cats[i].as_deref() != dominant_value).collect();
@@ -570,22 +576,23 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     if cx.query.terms.is_empty() {
         return;
     }
-    // Decide once per distinct value (columns repeat a handful of values across many items).
     let term_stems: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
     let mut buf = String::new();
-    let named_values: HashMap<&str, bool> = counts
-        .keys()
-        .map(|&c| {
-            let hit = c != "null"
-                && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
-                    t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
-                });
-            (c, hit)
-        })
-        .collect();
-    let named: Vec<usize> = (0..n)
-        .filter(|&i| cats[i].as_deref().and_then(|c| named_values.get(c)).copied().unwrap_or(false))
-        .collect();
+    let mut is_named = |c: &str| {
+        c != "null"
+            && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
+                t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
+            })
+    };
+    // A categorical column repeats a handful of values: decide once per value.
+    let named: Vec<usize> = if categorical {
+        let named_values: HashMap<&str, bool> = counts.keys().map(|&c| (c, is_named(c))).collect();
+        (0..n)
+            .filter(|&i| cats[i].as_deref().and_then(|c| named_values.get(c)).copied().unwrap_or(false))
+            .collect()
+    } else {
+        (0..n).filter(|&i| cats[i].as_deref().is_some_and(&mut is_named)).collect()
+    };
     if !named.is_empty() && named.len() <= cap {
         named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));
     }
@@ -613,6 +620,18 @@ mod tests {
         let mut flat = Scores { p: vec![0.0; 20], why: vec![""; 20] };
         change_point(&(0..20).map(|i| (i, (i % 5) as f64)).collect::<Vec<_>>(), &mut flat);
         assert!(flat.p.iter().all(|p| *p == 0.0));
+    }
+
+    #[test]
+    fn inflections_pass_the_stem_screen() {
+        for w in ["licensing", "Licensed", "licenses", "classes", "libraries", "moved", "running", "nations"]
+        {
+            let st = stem(&w.to_lowercase());
+            assert!(may_stem_to(w, &st), "{w} -> {st}");
+        }
+        assert!(!may_stem_to("Result 5", &stem("results")));
+        assert!(!may_stem_to("https://example.com/results", &stem("results")));
+        assert!(may_stem_to("Ünïcode", &stem("unicode")));
     }
 
     #[test]
