@@ -301,9 +301,24 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
         sc.bump(i, if force_errors { FORCED + 100.0 } else { 300.0 }, "error");
     }
 
-    columns(&rows, cx, cap, &mut sc);
-
-    words_of_question(&rows, cx, cap, &mut sc);
+    // The column rules and the question's words read the items independently: on long
+    // arrays both run at once, the words' scores merged after as if bumped in sequence.
+    if n >= PARALLEL_ITEMS {
+        let ((), words) = rayon::join(
+            || columns(&rows, cx, cap, &mut sc),
+            || {
+                let mut w = Scores { p: vec![0.0; n], why: vec![""; n] };
+                words_of_question(&rows, cx, cap, &mut w);
+                w
+            },
+        );
+        for (i, (p, why)) in words.p.into_iter().zip(words.why).enumerate() {
+            sc.bump(i, p, why);
+        }
+    } else {
+        columns(&rows, cx, cap, &mut sc);
+        words_of_question(&rows, cx, cap, &mut sc);
+    }
     sc
 }
 
@@ -520,13 +535,17 @@ fn gaps(col: &Column<'_, '_, '_>, sc: &mut Scores) {
 }
 
 /// Can the stem of `value` (lowercased) be `stem`, a stemmed word of the question? Stems only
-/// cut a suffix of letters, sometimes adding a `y`: an ASCII value must be one word and start
-/// with the stem (less that `y`). Non-ASCII is checked in full.
+/// cut a suffix of letters, sometimes adding a `y`, so an ASCII value must start with the stem
+/// (less that `y`). Non-ASCII is checked in full.
 fn may_stem_to(value: &str, stem: &str) -> bool {
     let core = stem.strip_suffix('y').unwrap_or(stem).as_bytes();
-    !value.is_ascii()
-        || (value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            && value.as_bytes().get(..core.len()).is_some_and(|p| p.eq_ignore_ascii_case(core)))
+    !value.is_ascii() || value.as_bytes().get(..core.len()).is_some_and(|p| p.eq_ignore_ascii_case(core))
+}
+
+/// Could `value` be a word of the question, as written or stemmed? Question words are single
+/// words, so ASCII text with anything but letters, digits and `_` never is.
+fn may_be_word(value: &str) -> bool {
+    !value.is_ascii() || value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Categorical columns: rare values are anomalies; values the question names are answers.
@@ -580,6 +599,7 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     let mut buf = String::new();
     let mut is_named = |c: &str| {
         c != "null"
+            && may_be_word(c)
             && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
                 t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
             })
@@ -627,11 +647,11 @@ mod tests {
         for w in ["licensing", "Licensed", "licenses", "classes", "libraries", "moved", "running", "nations"]
         {
             let st = stem(&w.to_lowercase());
-            assert!(may_stem_to(w, &st), "{w} -> {st}");
+            assert!(may_be_word(w) && may_stem_to(w, &st), "{w} -> {st}");
         }
-        assert!(!may_stem_to("Result 5", &stem("results")));
-        assert!(!may_stem_to("https://example.com/results", &stem("results")));
-        assert!(may_stem_to("Ünïcode", &stem("unicode")));
+        assert!(!may_be_word("Result 5") && !may_be_word("https://example.com/results"));
+        assert!(!may_stem_to("resort", &stem("results")));
+        assert!(may_be_word("Ünïcode") && may_stem_to("Ünïcode", &stem("unicode")));
     }
 
     #[test]
