@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
+
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
     "does", "did", "done", "this", "that", "these", "those", "with", "from", "into", "any", "all", "each",
@@ -21,8 +23,58 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The word tokens of `text` as written: runs of letters, digits and `_`, at least 2 bytes.
-fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2)
+pub(crate) fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    RawWords { text, pos: 0 }.filter(|w| w.len() >= 2)
+}
+
+/// Runs of alphanumeric chars and `_` (what `split(|c| !(c.is_alphanumeric() || c == '_'))`
+/// yields, minus the empty pieces), read byte by byte: only non-ASCII chars are decoded.
+struct RawWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// `[b]`: ASCII byte `b` is a word byte (letter, digit or `_`).
+const WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    t
+};
+
+impl RawWords<'_> {
+    /// The char at `at`: its byte length and whether it is a word char (`None` at the end).
+    #[inline]
+    fn at(&self, at: usize) -> Option<(usize, bool)> {
+        let &b = self.text.as_bytes().get(at)?;
+        if b.is_ascii() {
+            return Some((1, WORD_BYTE.get(usize::from(b)).copied().unwrap_or(false)));
+        }
+        let c = self.text.get(at..)?.chars().next()?;
+        Some((c.len_utf8(), c.is_alphanumeric()))
+    }
+}
+
+impl<'a> Iterator for RawWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let (n, word) = self.at(self.pos)?;
+            if word {
+                break;
+            }
+            self.pos += n;
+        }
+        let start = self.pos;
+        while let Some((n, true)) = self.at(self.pos) {
+            self.pos += n;
+        }
+        self.text.get(start..self.pos)
+    }
 }
 
 /// [`words`], each stemmed, without allocating per word: `f` sees each in turn.
@@ -149,37 +201,6 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     (0..n).map(|d| tally.score(d).0).collect()
 }
 
-/// For each pattern, how many of `docs` contain it as a substring. One Aho-Corasick pass over
-/// the docs instead of one scan per pattern: search listings ask this of dozens of words.
-pub(crate) fn substring_doc_freq<D: AsRef<str>>(patterns: &[&str], docs: &[D]) -> Vec<usize> {
-    let mut df = vec![0usize; patterns.len()];
-    // A contiguous NFA: built in a fraction of a DFA's time, which dominates for one pass.
-    let built = aho_corasick::AhoCorasickBuilder::new()
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(patterns);
-    let Ok(ac) = built else {
-        // Too many patterns for the automaton: fall back to plain scans.
-        for (p, d) in patterns.iter().zip(df.iter_mut()) {
-            *d = docs.iter().filter(|x| x.as_ref().contains(p)).count();
-        }
-        return df;
-    };
-    // `seen[p] == doc + 1` marks pattern `p` as counted for the current doc.
-    let mut seen = vec![0usize; patterns.len()];
-    for (i, doc) in docs.iter().enumerate() {
-        for m in ac.find_overlapping_iter(doc.as_ref()) {
-            let p = m.pattern().as_usize();
-            if let (Some(s), Some(d)) = (seen.get_mut(p), df.get_mut(p)) {
-                if *s != i + 1 {
-                    *s = i + 1;
-                    *d += 1;
-                }
-            }
-        }
-    }
-    df
-}
-
 /// Which first bytes the wanted terms start with: most tokens of a document start otherwise
 /// and are skipped before they are lowercased, stemmed or compared.
 struct FirstBytes([bool; 256]);
@@ -205,6 +226,9 @@ impl FirstBytes {
 /// (in `buf`) when `may_match` accepts its raw first byte, else with `None`.
 type Tokens = fn(&str, &mut String, &dyn Fn(u8) -> bool, &mut dyn FnMut(Option<&str>));
 
+/// Up to this many wanted terms are found by a linear scan; more, by hash.
+const LINEAR_TERMS: usize = 8;
+
 /// Per-document counts of the wanted terms, document lengths and document frequencies.
 struct Tally {
     terms: usize,
@@ -223,11 +247,25 @@ impl Tally {
         let mut counts = vec![0u32; docs.len() * t];
         let mut lens = Vec::with_capacity(docs.len());
         let mut df = vec![0u32; t];
+        // Expanded questions carry dozens of terms: look those up by hash, not one by one.
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        if t > LINEAR_TERMS {
+            for (i, w) in wanted.iter().enumerate() {
+                index.entry(w.as_str()).or_insert(i);
+            }
+        }
+        let find = |w: &str| {
+            if t > LINEAR_TERMS {
+                index.get(w).copied()
+            } else {
+                wanted.iter().position(|x| x == w)
+            }
+        };
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
             let mut len = 0u32;
             tokens(d, &mut buf, &may_match, &mut |w| {
                 len += 1;
-                if let Some(i) = w.and_then(|w| wanted.iter().position(|x| x == w)) {
+                if let Some(i) = w.and_then(find) {
                     if let Some(x) = row.get_mut(i) {
                         *x += 1;
                     }

@@ -5,7 +5,7 @@
 use rustc_hash::FxHashSet as HashSet;
 use std::borrow::Cow;
 
-use crate::relevance::Query;
+use crate::relevance::{raw_words, Query};
 
 /// `query` with simple word-form variants of each term added (`enums` → `enum`, `print` →
 /// `prints`/`printed`/`printing`), so BM25's exact word match also finds inflected forms.
@@ -138,6 +138,27 @@ const KEYWORDS: &[&str] = &[
     "namespace ",
 ];
 
+/// `[b]`: some modifier or keyword (or `"`, which follows a modifier) starts with byte `b`.
+const DEFINITION_LEADS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < MODIFIERS.len() {
+        if let Some(&b) = MODIFIERS[i].as_bytes().first() {
+            t[b as usize] = true;
+        }
+        i += 1;
+    }
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        if let Some(&b) = KEYWORDS[i].as_bytes().first() {
+            t[b as usize] = true;
+        }
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t
+};
+
 /// What a definition defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::compressors) enum DefKind {
@@ -188,6 +209,11 @@ pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
 pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
     let indent = content.len() - content.trim_start().len();
     let mut t = content.trim_start();
+    // Most lines start with a byte no modifier or keyword starts with, and are no constant.
+    let lead = t.as_bytes().first().copied().unwrap_or(b' ');
+    if !lead.is_ascii_uppercase() && DEFINITION_LEADS.get(usize::from(lead)) != Some(&true) {
+        return None;
+    }
     let mut modified = false;
     let mut stripped = true;
     while stripped {
@@ -329,6 +355,18 @@ pub(in crate::compressors) fn path_words(path: &str) -> impl Iterator<Item = Str
 
 /// How many of the query's terms name a word of `path`.
 pub(in crate::compressors) fn path_hits(query: &Query, path: &str) -> usize {
+    if query.terms.is_empty() {
+        return 0;
+    }
+    if path.is_ascii() {
+        // ASCII words lowercase byte for byte: compare in place, no allocation.
+        let words: Vec<&str> =
+            path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2).collect();
+        let equal = |w: &str, t: &str| {
+            w.len() == t.len() && w.bytes().zip(t.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
+        };
+        return query.terms.iter().filter(|t| words.iter().any(|w| equal(w, t))).count();
+    }
     let words: Vec<String> = path_words(path).collect();
     query.terms.iter().filter(|t| words.iter().any(|w| w == *t)).count()
 }
@@ -348,35 +386,64 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
         || p.contains("history")
 }
 
+/// The question's terms as a set, for [`with_subwords`], with a cheap first-byte and length
+/// screen so most word pieces are rejected before they are lowercased and hashed.
+pub(in crate::compressors) struct Terms<'q> {
+    set: HashSet<&'q str>,
+    /// `first[b]`: some term starts with byte `b`.
+    first: [bool; 256],
+    /// Longest term in bytes.
+    max_len: usize,
+}
+
+impl Terms<'_> {
+    /// Could the ASCII `piece` equal a term once lowercased?
+    fn may_hold_ascii(&self, piece: &[u8]) -> bool {
+        piece.len() <= self.max_len
+            && piece.first().is_some_and(|&b| self.first.get(usize::from(b.to_ascii_lowercase())) == Some(&true))
+    }
+}
+
 /// The question's terms as a set, for [`with_subwords`].
-pub(in crate::compressors) fn term_set(query: &Query) -> HashSet<&str> {
-    query.terms.iter().map(String::as_str).collect()
+pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
+    let mut first = [false; 256];
+    for t in &query.terms {
+        if let Some(f) = t.as_bytes().first().and_then(|&b| first.get_mut(usize::from(b))) {
+            *f = true;
+        }
+    }
+    Terms {
+        set: query.terms.iter().map(String::as_str).collect(),
+        first,
+        max_len: query.terms.iter().map(String::len).max().unwrap_or(0),
+    }
 }
 
 /// `text` followed by those camelCase / snake_case pieces of its compound words that are
 /// question terms, so BM25 matches `state` in `from_fn_with_state` and `router` in
 /// `MethodRouter` as well as the whole words. Borrows when nothing is added.
-pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &HashSet<&str>) -> Cow<'t, str> {
+pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &Terms<'_>) -> Cow<'t, str> {
+    if terms.set.is_empty() {
+        return Cow::Borrowed(text);
+    }
     let mut out: Option<String> = None;
     let mut piece = String::new();
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+    // Words shorter than 2 bytes hold no piece of 3.
+    for word in raw_words(text) {
         let b = word.as_bytes();
-        let compound = b.contains(&b'_')
-            || b.windows(2).any(|w| {
-                w.first().is_some_and(u8::is_ascii_lowercase) && w.get(1).is_some_and(u8::is_ascii_uppercase)
-            });
+        let camel = |w: &[u8]| matches!(w, [x, y] if x.is_ascii_lowercase() && y.is_ascii_uppercase());
+        let compound = b.contains(&b'_') || b.windows(2).any(camel);
         if !compound {
             continue;
         }
+        // Pieces: runs split at `_` and at lower→upper steps (all ASCII, so char boundaries).
         let mut start = 0;
         for i in 1..=b.len() {
-            let at_end = i == b.len();
-            let boundary = at_end
+            let boundary = i == b.len()
                 || b.get(i) == Some(&b'_')
                 || b.get(i - 1) == Some(&b'_')
-                || b.get(i - 1).is_some_and(u8::is_ascii_lowercase)
-                    && b.get(i).is_some_and(u8::is_ascii_uppercase);
-            if !boundary || !word.is_char_boundary(i) {
+                || b.get(i - 1..=i).is_some_and(camel);
+            if !boundary {
                 continue;
             }
             let part = word.get(start..i).unwrap_or("").trim_matches('_');
@@ -384,9 +451,18 @@ pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &HashSet<&
             if part.len() < 3 {
                 continue;
             }
-            piece.clear();
-            piece.extend(part.chars().flat_map(char::to_lowercase));
-            if terms.contains(piece.as_str()) {
+            if part.is_ascii() {
+                if !terms.may_hold_ascii(part.as_bytes()) {
+                    continue;
+                }
+                piece.clear();
+                piece.push_str(part);
+                piece.make_ascii_lowercase();
+            } else {
+                piece.clear();
+                piece.extend(part.chars().flat_map(char::to_lowercase));
+            }
+            if terms.set.contains(piece.as_str()) {
                 let o = out.get_or_insert_with(|| text.to_owned());
                 o.push(' ');
                 o.push_str(&piece);
