@@ -34,25 +34,36 @@ struct RawWords<'a> {
     pos: usize,
 }
 
-/// `[b]`: ASCII byte `b` is a word byte (letter, digit or `_`).
-const WORD_BYTE: [bool; 128] = {
-    let mut t = [false; 128];
+/// What a byte is to [`RawWords`].
+const SEP: u8 = 0;
+const WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+
+/// [`SEP`], [`WORD`] (ASCII letter, digit, `_`) or [`NON_ASCII`] for every byte.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
     let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if !c.is_ascii() {
+            NON_ASCII
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            WORD
+        } else {
+            SEP
+        };
         b += 1;
     }
     t
 };
 
+fn class(b: u8) -> u8 {
+    BYTE_CLASS.get(usize::from(b)).copied().unwrap_or(SEP)
+}
+
 impl RawWords<'_> {
-    /// The char at `at`: its byte length and whether it is a word char (`None` at the end).
-    #[inline]
-    fn at(&self, at: usize) -> Option<(usize, bool)> {
-        let &b = self.text.as_bytes().get(at)?;
-        if b.is_ascii() {
-            return Some((1, WORD_BYTE.get(usize::from(b)).copied().unwrap_or(false)));
-        }
+    /// Is the (non-ASCII) char at `at` alphanumeric, and how long is it?
+    fn wide_char(&self, at: usize) -> Option<(usize, bool)> {
         let c = self.text.get(at..)?.chars().next()?;
         Some((c.len_utf8(), c.is_alphanumeric()))
     }
@@ -62,16 +73,35 @@ impl<'a> Iterator for RawWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        // Separators: runs of ASCII are skipped in one sweep; non-ASCII chars are decoded.
         loop {
-            let (n, word) = self.at(self.pos)?;
+            let rest = bytes.get(self.pos..)?;
+            let Some(skip) = rest.iter().position(|&b| class(b) != SEP) else {
+                self.pos = bytes.len();
+                return None;
+            };
+            self.pos += skip;
+            if bytes.get(self.pos).is_some_and(|&b| class(b) == WORD) {
+                break;
+            }
+            let (n, word) = self.wide_char(self.pos)?;
             if word {
                 break;
             }
             self.pos += n;
         }
         let start = self.pos;
-        while let Some((n, true)) = self.at(self.pos) {
-            self.pos += n;
+        loop {
+            let rest = bytes.get(self.pos..).unwrap_or(&[]);
+            self.pos += rest.iter().position(|&b| class(b) != WORD).unwrap_or(rest.len());
+            match bytes.get(self.pos) {
+                Some(&b) if class(b) == NON_ASCII => match self.wide_char(self.pos) {
+                    Some((n, true)) => self.pos += n,
+                    _ => break,
+                },
+                _ => break,
+            }
         }
         self.text.get(start..self.pos)
     }
@@ -487,6 +517,21 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    fn raw_words_split_like_chars() {
+        for text in [
+            "fn from_fn_with_state(x: u8) -> Router<S2> {",
+            "café—naïve → Straße_x1 日本語テキスト ok ¿qué? a b cc",
+            "",
+            "  __  _a\u{2014}bb\u{00e9}\u{00e9}",
+            "x\u{1F600}yz\u{0301}w",
+        ] {
+            let want: Vec<&str> =
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).collect();
+            assert_eq!(raw_words(text).collect::<Vec<_>>(), want, "{text}");
+        }
     }
 
     #[test]

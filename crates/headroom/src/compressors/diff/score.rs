@@ -17,6 +17,15 @@ pub(super) struct Score {
     pub must: bool,
 }
 
+/// `s.to_lowercase()`, without its char-by-char walk when `s` is ASCII.
+fn lower_case(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
 fn changed_text(h: &Hunk<'_>) -> String {
     let mut s = String::new();
     for l in h.lines.iter().filter(|l| h.is_change(l)) {
@@ -78,16 +87,17 @@ pub(super) fn score_hunks(
     let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
     let text = bm25(query, &doc_refs);
     let id_weights = rank::identifier_weights(query, &raw_refs);
-    // Question words that single out a few hunks (not `test` in a diff full of tests).
-    let lowered: Vec<String> = raws.iter().map(|r| r.to_lowercase()).collect();
-    let names: Vec<String> = query
+    // Question words that single out a few hunks (not `test` in a diff full of tests). Only
+    // definitions ask, so each word's hunk count is worked out on first need.
+    let candidates: Vec<String> = query
         .terms
         .iter()
         .filter(|t| t.len() >= 4)
         .cloned()
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
-        .filter(|n| lowered.iter().filter(|l| l.contains(n.as_str())).count() * 10 <= lowered.len() * 3)
         .collect();
+    let mut rare: Vec<Option<bool>> = vec![None; candidates.len()];
+    let mut lowered: Option<Vec<String>> = None;
 
     let asks_peripheral = rank::asks_peripheral(query);
     let kinds = rank::asked_kinds(query);
@@ -118,7 +128,17 @@ pub(super) fn score_hunks(
                 let lower = name.to_lowercase();
                 // A test named after the topic answers only questions about tests.
                 let test = rank::is_test_name(name) || peripheral;
-                named |= !test && names.iter().any(|n| lower.contains(n.as_str()));
+                named |= !test
+                    && candidates.iter().zip(rare.iter_mut()).any(|(n, rare)| {
+                        lower.contains(n.as_str())
+                            && *rare.get_or_insert_with(|| {
+                                let lowered = lowered.get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
+                                // In at most 30% of the hunks.
+                                let cap = lowered.len() * 3 / 10 + 1;
+                                let finder = memchr::memmem::Finder::new(n.as_bytes());
+                                lowered.iter().filter(|l| finder.find(l.as_bytes()).is_some()).take(cap).count() < cap
+                            })
+                    });
                 // `what is its function signature`: a changed signature of that kind.
                 let asked = if kinds.contains(&kind) { 1.5 } else { 0.5 };
                 defs = f64::max(defs, asked);
