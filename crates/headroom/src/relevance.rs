@@ -40,7 +40,7 @@ const WORD: u8 = 1;
 const NON_ASCII: u8 = 2;
 
 /// [`SEP`], [`WORD`] (ASCII letter, digit, `_`) or [`NON_ASCII`] for every byte.
-const BYTE_CLASS: [u8; 256] = {
+static BYTE_CLASS: [u8; 256] = {
     let mut t = [SEP; 256];
     let mut b = 0;
     while b < 256 {

@@ -54,13 +54,13 @@ pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, stric
     let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, &terms)).collect();
     let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let id_weights = rank::identifier_weights(query, &refs);
+    let ids = rank::Identifiers::new(query, &refs);
     let scores: Vec<f64> = texts
         .iter()
         .enumerate()
         .map(|(b, t)| {
             let mut s = text_scores.get(b).copied().unwrap_or(0.0)
-                + 1.5 * rank::identifier_score(query, &id_weights, t);
+                + 1.5 * ids.score(t);
             if cx.signals.is_error(t) || cx.signals.is_security(t) {
                 s += 0.25;
             }

@@ -57,13 +57,13 @@ pub(super) fn score_hunks(
     }
     let message_refs: Vec<&str> = messages.iter().map(String::as_str).collect();
     let message_text = bm25(query, &message_refs);
-    let message_ids = rank::identifier_weights(query, &message_refs);
+    let message_ids = rank::Identifiers::new(query, &message_refs);
     let commit_bonus: Vec<f64> = messages
         .iter()
         .enumerate()
         .map(|(c, m)| {
             0.5 * (message_text.get(c).copied().unwrap_or(0.0)
-                + 2.0 * rank::identifier_score(query, &message_ids, m))
+                + 2.0 * message_ids.score(m))
         })
         .collect();
 
@@ -86,7 +86,7 @@ pub(super) fn score_hunks(
     let doc_refs: Vec<&str> = docs.iter().map(String::as_str).collect();
     let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
     let text = bm25(query, &doc_refs);
-    let id_weights = rank::identifier_weights(query, &raw_refs);
+    let ids = rank::Identifiers::new(query, &raw_refs);
     // Question words that single out a few hunks (not `test` in a diff full of tests). Only
     // definitions ask, so each word's hunk count is worked out on first need.
     let candidates: Vec<String> = query
@@ -111,7 +111,7 @@ pub(super) fn score_hunks(
             .iter()
             .any(|id| id.len() >= 4 && id.contains('.') && file.path.ends_with(id.as_str()));
         let ident =
-            1.5 * rank::identifier_score(query, &id_weights, raw) + if path_named { 3.0 } else { 0.0 };
+            1.5 * ids.score(raw) + if path_named { 3.0 } else { 0.0 };
         let mut signal = 0.0;
         if cx.signals.is_error(raw) {
             signal += 0.5;
@@ -130,7 +130,7 @@ pub(super) fn score_hunks(
                 let test = rank::is_test_name(name) || peripheral;
                 named |= !test
                     && candidates.iter().zip(rare.iter_mut()).any(|(n, rare)| {
-                        lower.contains(n.as_str())
+                        n.len() <= lower.len() && lower.contains(n.as_str())
                             && *rare.get_or_insert_with(|| {
                                 let lowered = lowered.get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
                                 // In at most 30% of the hunks.

@@ -139,7 +139,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// `[b]`: some modifier or keyword (or `"`, which follows a modifier) starts with byte `b`.
-const DEFINITION_LEADS: [bool; 256] = {
+static DEFINITION_LEADS: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < MODIFIERS.len() {
@@ -386,37 +386,44 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
         || p.contains("history")
 }
 
-/// The question's terms as a set, for [`with_subwords`], with a cheap first-byte and length
-/// screen so most word pieces are rejected before they are lowercased and hashed.
+/// The question's terms as a set, for [`with_subwords`], with a cheap screen (first byte and
+/// length) so most word pieces are rejected before they are lowercased and hashed.
 pub(in crate::compressors) struct Terms<'q> {
     set: HashSet<&'q str>,
-    /// `first[b]`: some term starts with byte `b`.
-    first: [bool; 256],
-    /// Longest term in bytes.
-    max_len: usize,
+    /// `lens[b]`: bit `n` set when some term starts with byte `b` and is `n` bytes long (bit
+    /// 63: 63 or more).
+    lens: [u64; 256],
 }
 
 impl Terms<'_> {
     /// Could the ASCII `piece` equal a term once lowercased?
     fn may_hold_ascii(&self, piece: &[u8]) -> bool {
-        piece.len() <= self.max_len
-            && piece.first().is_some_and(|&b| self.first.get(usize::from(b.to_ascii_lowercase())) == Some(&true))
+        let Some(&first) = piece.first() else { return false };
+        let mask = self.lens.get(usize::from(first.to_ascii_lowercase())).copied().unwrap_or(0);
+        mask & (1u64 << piece.len().min(63)) != 0
+    }
+
+    /// Is the ASCII `piece`, lowercased, a term?
+    fn holds_ascii(&self, piece: &str, buf: &mut String) -> bool {
+        if !self.may_hold_ascii(piece.as_bytes()) {
+            return false;
+        }
+        buf.clear();
+        buf.push_str(piece);
+        buf.make_ascii_lowercase();
+        self.set.contains(buf.as_str())
     }
 }
 
 /// The question's terms as a set, for [`with_subwords`].
 pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
-    let mut first = [false; 256];
+    let mut lens = [0u64; 256];
     for t in &query.terms {
-        if let Some(f) = t.as_bytes().first().and_then(|&b| first.get_mut(usize::from(b))) {
-            *f = true;
+        if let Some(mask) = t.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
+            *mask |= 1u64 << t.len().min(63);
         }
     }
-    Terms {
-        set: query.terms.iter().map(String::as_str).collect(),
-        first,
-        max_len: query.terms.iter().map(String::len).max().unwrap_or(0),
-    }
+    Terms { set: query.terms.iter().map(String::as_str).collect(), lens }
 }
 
 /// `text` followed by those camelCase / snake_case pieces of its compound words that are
@@ -428,48 +435,122 @@ pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &Terms<'_>
     }
     let mut out: Option<String> = None;
     let mut piece = String::new();
-    // Words shorter than 2 bytes hold no piece of 3.
-    for word in raw_words(text) {
-        let b = word.as_bytes();
-        let camel = |w: &[u8]| matches!(w, [x, y] if x.is_ascii_lowercase() && y.is_ascii_uppercase());
-        let compound = b.contains(&b'_') || b.windows(2).any(camel);
-        if !compound {
-            continue;
-        }
-        // Pieces: runs split at `_` and at lower→upper steps (all ASCII, so char boundaries).
-        let mut start = 0;
-        for i in 1..=b.len() {
-            let boundary = i == b.len()
-                || b.get(i) == Some(&b'_')
-                || b.get(i - 1) == Some(&b'_')
-                || b.get(i - 1..=i).is_some_and(camel);
-            if !boundary {
+    if text.is_ascii() {
+        // One sweep over the bytes: words are runs of letters, digits and `_`; only compound
+        // ones (a `_`, or a lower→upper step) are cut into pieces.
+        let b = text.as_bytes();
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            let mut class = byte_class(c);
+            if class & WORD == 0 {
+                i += 1;
                 continue;
             }
-            let part = word.get(start..i).unwrap_or("").trim_matches('_');
-            start = i;
-            if part.len() < 3 {
-                continue;
-            }
-            if part.is_ascii() {
-                if !terms.may_hold_ascii(part.as_bytes()) {
-                    continue;
+            let start = i;
+            let mut seen = 0u8;
+            loop {
+                i += 1;
+                let Some(&next) = b.get(i) else { break };
+                let next_class = byte_class(next);
+                if next_class & WORD == 0 {
+                    break;
                 }
-                piece.clear();
-                piece.push_str(part);
-                piece.make_ascii_lowercase();
-            } else {
-                piece.clear();
-                piece.extend(part.chars().flat_map(char::to_lowercase));
+                // UPPER sits one bit above LOWER: a lower byte then an upper one sets UPPER.
+                seen |= class & UNDERSCORE | (class << 1) & next_class & UPPER;
+                class = next_class;
             }
-            if terms.set.contains(piece.as_str()) {
-                let o = out.get_or_insert_with(|| text.to_owned());
-                o.push(' ');
-                o.push_str(&piece);
+            seen |= class & UNDERSCORE;
+            if seen != 0 {
+                add_pieces(text, text.get(start..i).unwrap_or(""), terms, &mut piece, &mut out);
+            }
+        }
+    } else {
+        for word in raw_words(text) {
+            let b = word.as_bytes();
+            let camel = |w: &[u8]| matches!(w, [x, y] if x.is_ascii_lowercase() && y.is_ascii_uppercase());
+            if b.contains(&b'_') || b.windows(2).any(camel) {
+                add_pieces(text, word, terms, &mut piece, &mut out);
             }
         }
     }
     out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// Byte classes for [`with_subwords`]: bit flags.
+const WORD: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 4;
+const UNDERSCORE: u8 = 8;
+
+/// [`WORD`] | [`LOWER`] / [`UPPER`] / [`UNDERSCORE`] per ASCII byte (0 for the rest).
+static BYTE_CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            WORD | LOWER
+        } else if c.is_ascii_uppercase() {
+            WORD | UPPER
+        } else if c.is_ascii_digit() {
+            WORD
+        } else if c == b'_' {
+            WORD | UNDERSCORE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+fn byte_class(c: u8) -> u8 {
+    BYTE_CLASSES.get(usize::from(c)).copied().unwrap_or(0)
+}
+
+/// Append to `out` (a copy of `text` once anything is added) the pieces of compound `word`
+/// that are terms, lowercased: its runs between `_`s, cut again at lower→upper steps (ASCII
+/// bytes, so char boundaries).
+fn add_pieces(text: &str, word: &str, terms: &Terms<'_>, piece: &mut String, out: &mut Option<String>) {
+    let b = word.as_bytes();
+    let mut p = 0;
+    while let Some(&first) = b.get(p) {
+        if first == b'_' {
+            p += 1;
+            continue;
+        }
+        let start = p;
+        let mut class = byte_class(first);
+        p += 1;
+        while let Some(&c) = b.get(p) {
+            let next = byte_class(c);
+            if next & UNDERSCORE != 0 || (class << 1) & next & UPPER != 0 {
+                break;
+            }
+            class = next;
+            p += 1;
+        }
+        if p - start < 3 {
+            continue;
+        }
+        let Some(part) = word.get(start..p) else { continue };
+        let hit = if part.is_ascii() {
+            terms.holds_ascii(part, piece)
+        } else {
+            piece.clear();
+            piece.extend(part.chars().flat_map(char::to_lowercase));
+            terms.set.contains(piece.as_str())
+        };
+        if hit {
+            let o = out.get_or_insert_with(|| {
+                let mut o = String::with_capacity(text.len() + 64);
+                o.push_str(text);
+                o
+            });
+            o.push(' ');
+            o.push_str(piece);
+        }
+    }
 }
 
 /// `x` rounded to 1e-6, so scores summed in hash-map order compare equal when they are equal.
@@ -498,37 +579,36 @@ pub(in crate::compressors) fn near_dup_key(content: &str) -> String {
     out
 }
 
-/// Weight of each query identifier: rare ones (few of `docs` contain them) weigh most;
-/// identifiers present in most docs (the searched pattern itself) weigh nothing.
-pub(in crate::compressors) fn identifier_weights(query: &Query, docs: &[&str]) -> Vec<f64> {
-    let n = docs.len() as f64;
-    query
-        .identifiers
-        .iter()
-        .map(|id| {
-            if id.len() < 3 {
-                return 0.0;
-            }
-            let finder = memchr::memmem::Finder::new(id.as_bytes());
-            let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
-            if df == 0.0 || df > n * 0.5 {
-                0.0
-            } else {
-                ((n + 1.0) / (df + 0.5)).ln().max(0.5)
-            }
-        })
-        .collect()
+/// The question's identifiers, weighted by rarity over some docs, with a finder for each
+/// that counts.
+pub(in crate::compressors) struct Identifiers {
+    /// (finder, weight) of every identifier with a positive weight, in question order.
+    weighted: Vec<(memchr::memmem::Finder<'static>, f64)>,
 }
 
-/// Sum of the weights of identifiers that `text` contains verbatim.
-pub(in crate::compressors) fn identifier_score(query: &Query, weights: &[f64], text: &str) -> f64 {
-    query
-        .identifiers
-        .iter()
-        .zip(weights)
-        .filter(|(id, w)| **w > 0.0 && text.contains(id.as_str()))
-        .map(|(_, w)| *w)
-        .sum()
+impl Identifiers {
+    /// Weight of each query identifier: rare ones (few of `docs` contain them) weigh most;
+    /// identifiers present in most docs (the searched pattern itself) weigh nothing.
+    pub(in crate::compressors) fn new(query: &Query, docs: &[&str]) -> Self {
+        let n = docs.len() as f64;
+        let weighted = query
+            .identifiers
+            .iter()
+            .filter(|id| id.len() >= 3)
+            .filter_map(|id| {
+                let finder = memchr::memmem::Finder::new(id.as_bytes()).into_owned();
+                let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
+                let weight = if df == 0.0 || df > n * 0.5 { 0.0 } else { ((n + 1.0) / (df + 0.5)).ln().max(0.5) };
+                (weight > 0.0).then_some((finder, weight))
+            })
+            .collect();
+        Self { weighted }
+    }
+
+    /// Sum of the weights of identifiers that `text` contains verbatim (in question order).
+    pub(in crate::compressors) fn score(&self, text: &str) -> f64 {
+        self.weighted.iter().filter(|(f, _)| f.find(text.as_bytes()).is_some()).map(|(_, w)| *w).sum()
+    }
 }
 
 #[cfg(test)]
@@ -588,5 +668,34 @@ mod tests {
     fn near_dups() {
         assert_eq!(near_dup_key("  a = 12;"), near_dup_key("a=7;"));
         assert_ne!(near_dup_key("a = b"), near_dup_key("a = c"));
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn probe_subwords() {
+        let mut n = 0;
+        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
+            if case.kind != "search" {
+                continue;
+            }
+            let q = expanded(&Query::new(&case.question));
+            let terms = term_set(&q);
+            for text in case.tool_outputs() {
+                for line in text.lines() {
+                    n += with_subwords(line, &terms).len();
+                }
+            }
+        }
+        let mut bytes = 0; let mut words = 0;
+        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
+            if case.kind != "search" { continue; }
+            for text in case.tool_outputs() { bytes += text.len(); words += raw_words(&text).count(); }
+        }
+        std::eprintln!("bytes {bytes} words {words} n {n}");
+        assert!(n > 0);
     }
 }

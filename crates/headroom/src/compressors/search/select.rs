@@ -116,7 +116,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let docs: Vec<std::borrow::Cow<'_, str>> =
         contents.iter().map(|c| rank::with_subwords(c, &terms)).collect();
     let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
-    let id_weights = rank::identifier_weights(query, &raws);
+    let ids = rank::Identifiers::new(query, &raws);
     let def_weight =
         if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
     let wants_peripheral = rank::asks_peripheral(query);
@@ -141,12 +141,12 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     for (k, &i) in idx.iter().enumerate() {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
-        let identifier = 1.5 * rank::identifier_score(query, &id_weights, row.raw);
+        let identifier = 1.5 * ids.score(row.raw);
         let def = rank::definition(row.content);
         let definition = def.map_or(0.0, |(kind, name)| {
             let name = name.to_lowercase();
             let named = candidates.iter().zip(singles.iter_mut()).any(|(n, single)| {
-                name.contains(n.as_str())
+                n.len() <= name.len() && name.contains(n.as_str())
                     && *single.get_or_insert_with(|| {
                         let f = folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE));
                         let m = f.docs(NAME_SAMPLE);
