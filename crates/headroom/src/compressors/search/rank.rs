@@ -138,26 +138,24 @@ const KEYWORDS: &[&str] = &[
     "namespace ",
 ];
 
-/// `[b]`: some modifier or keyword (or `"`, which follows a modifier) starts with byte `b`.
-static DEFINITION_LEADS: [bool; 256] = {
-    let mut t = [false; 256];
+/// Bit `a << 8 | b` set when some modifier or keyword starts with bytes `a`, `b`.
+static DEFINITION_PAIRS: [u64; 1024] = {
+    let mut t = [0u64; 1024];
     let mut i = 0;
-    while i < MODIFIERS.len() {
-        if let Some(&b) = MODIFIERS[i].as_bytes().first() {
-            t[b as usize] = true;
-        }
+    while i < MODIFIERS.len() + KEYWORDS.len() {
+        let w = if i < MODIFIERS.len() { MODIFIERS[i] } else { KEYWORDS[i - MODIFIERS.len()] }.as_bytes();
+        let pair = (w[0] as usize) << 8 | w[1] as usize;
+        t[pair / 64] |= 1 << (pair % 64);
         i += 1;
     }
-    let mut i = 0;
-    while i < KEYWORDS.len() {
-        if let Some(&b) = KEYWORDS[i].as_bytes().first() {
-            t[b as usize] = true;
-        }
-        i += 1;
-    }
-    t[b'"' as usize] = true;
     t
 };
+
+/// Does some modifier or keyword start with bytes `a`, `b`?
+fn lead_pair(a: u8, b: u8) -> bool {
+    let pair = usize::from(a) << 8 | usize::from(b);
+    DEFINITION_PAIRS.get(pair / 64).is_some_and(|w| w & (1 << (pair % 64)) != 0)
+}
 
 /// What a definition defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,16 +207,25 @@ pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
 pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
     let indent = content.len() - content.trim_start().len();
     let mut t = content.trim_start();
-    // Most lines start with a byte no modifier or keyword starts with, and are no constant.
-    let lead = t.as_bytes().first().copied().unwrap_or(b' ');
-    if !lead.is_ascii_uppercase() && DEFINITION_LEADS.get(usize::from(lead)) != Some(&true) {
+    // Most lines start with two bytes no modifier or keyword starts with, and are no constant.
+    let lead = match *t.as_bytes() {
+        [a, ..] if a.is_ascii_uppercase() => true,
+        [a, b, ..] => lead_pair(a, b),
+        _ => false,
+    };
+    if !lead {
         return None;
     }
+    // Only words that share `t`'s first byte can prefix it.
+    let same_first = |t: &str, w: &str| t.as_bytes().first() == w.as_bytes().first();
     let mut modified = false;
     let mut stripped = true;
     while stripped {
         stripped = false;
         for m in MODIFIERS {
+            if !same_first(t, m) {
+                continue;
+            }
             if let Some(r) = t.strip_prefix(m) {
                 t = r.trim_start();
                 modified = true;
@@ -240,6 +247,9 @@ pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str
         }
     }
     for k in KEYWORDS {
+        if !same_first(t, k) {
+            continue;
+        }
         let Some(rest) = t.strip_prefix(k) else { continue };
         // Local `var` bindings are not definitions worth ranking.
         if k.starts_with("var") && indent > 0 && !modified {
