@@ -203,7 +203,7 @@ impl Query {
         }
         let mut hit = vec![false; self.terms.len()];
         let first = FirstBytes::of(&self.terms);
-        for_each_word(text, &mut String::new(), &|b| first.may_match(b), &mut |w| {
+        for_each_word(text, &mut String::new(), &first, &mut |w| {
             if let Some(i) = w.and_then(|w| self.terms.iter().position(|t| t == w)) {
                 if let Some(h) = hit.get_mut(i) {
                     *h = true;
@@ -231,30 +231,51 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     (0..n).map(|d| tally.score(d).0).collect()
 }
 
-/// Which first bytes the wanted terms start with: most tokens of a document start otherwise
-/// and are skipped before they are lowercased, stemmed or compared.
-struct FirstBytes([bool; 256]);
+/// Which first bytes (and lengths) the wanted terms have: most tokens of a document start or
+/// measure otherwise and are skipped before they are lowercased, stemmed or compared.
+struct FirstBytes {
+    /// `lens[b]`: bit `n` set when some wanted term starts with byte `b` and is `n` bytes long
+    /// (bit 63: 63 or more).
+    lens: [u64; 256],
+}
 
 impl FirstBytes {
     fn of(wanted: &[String]) -> Self {
-        let mut first = [false; 256];
+        let mut lens = [0u64; 256];
         for w in wanted {
-            if let Some(&b) = w.as_bytes().first() {
-                first[usize::from(b)] = true;
+            if let Some(mask) = w.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
+                *mask |= 1 << w.len().min(63);
             }
         }
-        Self(first)
+        Self { lens }
     }
 
-    /// Could a token whose raw first byte is `b` equal a wanted term once lowercased?
+    /// Every token may match.
+    fn any() -> Self {
+        Self { lens: [u64::MAX; 256] }
+    }
+
+    fn mask(&self, b: u8) -> u64 {
+        self.lens.get(usize::from(b.to_ascii_lowercase())).copied().unwrap_or(0)
+    }
+
+    /// Could a token whose raw first byte is `b` equal a wanted term once lowercased (and
+    /// stemmed)?
     fn may_match(&self, b: u8) -> bool {
-        !b.is_ascii() || self.0[usize::from(b.to_ascii_lowercase())]
+        !b.is_ascii() || self.mask(b) != 0
+    }
+
+    /// Could the raw token `raw` equal a wanted term once lowercased? An ASCII token keeps its
+    /// length; any other might not.
+    fn may_match_word(&self, raw: &str) -> bool {
+        let Some(&b) = raw.as_bytes().first() else { return false };
+        !b.is_ascii() || self.mask(b) & (1 << raw.len().min(63)) != 0 || self.may_match(b) && !raw.is_ascii()
     }
 }
 
 /// A tokenizer for [`Tally`]: calls `f` once per token of `text`, with the lowercased token
-/// (in `buf`) when `may_match` accepts its raw first byte, else with `None`.
-type Tokens = fn(&str, &mut String, &dyn Fn(u8) -> bool, &mut dyn FnMut(Option<&str>));
+/// (in `buf`) when `screen` lets it through, else with `None`.
+type Tokens = fn(&str, &mut String, &FirstBytes, &mut dyn FnMut(Option<&str>));
 
 /// Up to this many wanted terms are found by a linear scan; more, by hash.
 const LINEAR_TERMS: usize = 8;
@@ -272,7 +293,6 @@ impl Tally {
     fn new(docs: &[&str], wanted: &[String], tokens: Tokens) -> Self {
         let t = wanted.len();
         let first = FirstBytes::of(wanted);
-        let may_match = |b: u8| first.may_match(b);
         let mut buf = String::new();
         let mut counts = vec![0u32; docs.len() * t];
         let mut lens = Vec::with_capacity(docs.len());
@@ -293,7 +313,7 @@ impl Tally {
         };
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
             let mut len = 0u32;
-            tokens(d, &mut buf, &may_match, &mut |w| {
+            tokens(d, &mut buf, &first, &mut |w| {
                 len += 1;
                 if let Some(i) = w.and_then(find) {
                     if let Some(x) = row.get_mut(i) {
@@ -333,14 +353,9 @@ impl Tally {
 }
 
 /// [`words`] for [`Tally`]: lowercases only tokens that may match.
-fn for_each_word(
-    text: &str,
-    buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
-) {
+fn for_each_word(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn FnMut(Option<&str>)) {
     for raw in raw_words(text) {
-        if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+        if screen.may_match_word(raw) {
             lower_word(raw, buf);
             f(Some(buf));
         } else {
@@ -355,18 +370,14 @@ fn for_each_word(
 /// "ports") meet code and prose that spell the same idea as identifiers or plurals.
 pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(text, &mut String::new(), &|_| true, &mut |w| out.extend(w.map(str::to_owned)));
+    for_each_stem(text, &mut String::new(), &FirstBytes::any(), &mut |w| out.extend(w.map(str::to_owned)));
     out
 }
 
 /// [`stemmed_words`] without allocating per word, for [`Tally`]: a token is lowercased and
 /// stemmed only when `may_match` accepts its first byte (stemming never changes it).
-fn for_each_stem(
-    text: &str,
-    buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
-) {
+fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn FnMut(Option<&str>)) {
+    let may_match = |b: u8| screen.may_match(b);
     for raw in raw_words(text) {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();

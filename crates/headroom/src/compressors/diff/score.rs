@@ -97,7 +97,6 @@ pub(super) fn score_hunks(
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
         .collect();
     let mut rare: Vec<Option<bool>> = vec![None; candidates.len()];
-    let mut finders: Option<Vec<memchr::memmem::Finder<'_>>> = None;
     let mut lowered: Option<Vec<String>> = None;
 
     let asks_peripheral = rank::asks_peripheral(query);
@@ -129,22 +128,18 @@ pub(super) fn score_hunks(
                 let lower = name.to_lowercase();
                 // A test named after the topic answers only questions about tests.
                 let test = rank::is_test_name(name) || peripheral;
-                named |= !test && {
-                    let finders = finders.get_or_insert_with(|| {
-                        candidates.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect::<Vec<_>>()
-                    });
-                    finders.iter().zip(rare.iter_mut()).any(|(finder, rare)| {
-                        finder.needle().len() <= lower.len()
-                            && finder.find(lower.as_bytes()).is_some()
+                named |= !test
+                    && candidates.iter().zip(rare.iter_mut()).any(|(n, rare)| {
+                        rank::contains_short(&lower, n)
                             && *rare.get_or_insert_with(|| {
                                 let lowered =
                                     lowered.get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
                                 // In at most 30% of the hunks.
                                 let cap = lowered.len() * 3 / 10 + 1;
+                                let finder = memchr::memmem::Finder::new(n.as_bytes());
                                 lowered.iter().filter(|l| finder.find(l.as_bytes()).is_some()).take(cap).count() < cap
                             })
-                    })
-                };
+                    });
                 // `what is its function signature`: a changed signature of that kind.
                 let asked = if kinds.contains(&kind) { 1.5 } else { 0.5 };
                 defs = f64::max(defs, asked);
@@ -158,7 +153,7 @@ pub(super) fn score_hunks(
                 + signal
                 + defs
                 + commit_bonus.get(file.commit).copied().unwrap_or(0.0)
-                + 0.5 * rank::path_hits(query, file.path).min(3) as f64
+                + 0.5 * terms.path_hits(file.path).min(3) as f64
                 + ident)
             + if named { 2.0 } else { 0.0 };
         if let Some(s) = scores.get_mut(f).and_then(|r| r.get_mut(h)) {

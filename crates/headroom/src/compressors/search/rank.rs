@@ -2,7 +2,7 @@
 //! the question's terms, definition and test-name detection, path words, and the
 //! near-duplicate key. Scoring itself (BM25) lives in `crate::relevance`.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
 use crate::relevance::{raw_words, Query};
@@ -363,24 +363,6 @@ pub(in crate::compressors) fn path_words(path: &str) -> impl Iterator<Item = Str
     path.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
-/// How many of the query's terms name a word of `path`.
-pub(in crate::compressors) fn path_hits(query: &Query, path: &str) -> usize {
-    if query.terms.is_empty() {
-        return 0;
-    }
-    if path.is_ascii() {
-        // ASCII words lowercase byte for byte: compare in place, no allocation.
-        let words: Vec<&str> =
-            path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2).collect();
-        let equal = |w: &str, t: &str| {
-            w.len() == t.len() && w.bytes().zip(t.bytes()).all(|(a, b)| a.to_ascii_lowercase() == b)
-        };
-        return query.terms.iter().filter(|t| words.iter().any(|w| equal(w, t))).count();
-    }
-    let words: Vec<String> = path_words(path).collect();
-    query.terms.iter().filter(|t| words.iter().any(|w| w == *t)).count()
-}
-
 /// Is `path` a test, doc or changelog file (usually less central than implementation)?
 pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
@@ -399,7 +381,9 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
 /// The question's terms as a set, for [`with_subwords`], with a cheap screen (first byte and
 /// length) so most word pieces are rejected before they are lowercased and hashed.
 pub(in crate::compressors) struct Terms<'q> {
-    set: HashSet<&'q str>,
+    /// Each distinct term and how many times the question lists it.
+    set: HashMap<&'q str, usize>,
+    all: &'q [String],
     /// `lens[b]`: bit `n` set when some term starts with byte `b` and is `n` bytes long (bit
     /// 63: 63 or more).
     lens: [u64; 256],
@@ -421,7 +405,29 @@ impl Terms<'_> {
         buf.clear();
         buf.push_str(piece);
         buf.make_ascii_lowercase();
-        self.set.contains(buf.as_str())
+        self.set.contains_key(buf.as_str())
+    }
+
+    /// How many of the question's terms name a word of `path` (split on non-alphanumerics,
+    /// lowercased, 2 bytes or more).
+    pub(in crate::compressors) fn path_hits(&self, path: &str) -> usize {
+        if self.set.is_empty() {
+            return 0;
+        }
+        if !path.is_ascii() {
+            let words: Vec<String> = path_words(path).collect();
+            return self.all.iter().filter(|t| words.iter().any(|w| w == *t)).count();
+        }
+        let mut buf = String::new();
+        let mut hit: Vec<&str> = Vec::new();
+        for w in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
+            if self.holds_ascii(w, &mut buf) && !hit.contains(&buf.as_str()) {
+                if let Some((&t, _)) = self.set.get_key_value(buf.as_str()) {
+                    hit.push(t);
+                }
+            }
+        }
+        hit.iter().map(|t| self.set.get(t).copied().unwrap_or(0)).sum()
     }
 }
 
@@ -433,7 +439,11 @@ pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
             *mask |= 1u64 << t.len().min(63);
         }
     }
-    Terms { set: query.terms.iter().map(String::as_str).collect(), lens }
+    let mut set: HashMap<&str, usize> = HashMap::default();
+    for t in &query.terms {
+        *set.entry(t.as_str()).or_default() += 1;
+    }
+    Terms { set, all: &query.terms, lens }
 }
 
 /// `text` followed by those camelCase / snake_case pieces of its compound words that are
@@ -549,7 +559,7 @@ fn add_pieces(text: &str, word: &str, terms: &Terms<'_>, piece: &mut String, out
         } else {
             piece.clear();
             piece.extend(part.chars().flat_map(char::to_lowercase));
-            terms.set.contains(piece.as_str())
+            terms.set.contains_key(piece.as_str())
         };
         if hit {
             let o = out.get_or_insert_with(|| {
@@ -561,6 +571,14 @@ fn add_pieces(text: &str, word: &str, terms: &Terms<'_>, piece: &mut String, out
             o.push_str(piece);
         }
     }
+}
+
+/// Does `hay` contain `needle`? A plain scan, for short haystacks (a definition's name), where
+/// building a substring searcher costs more than the search.
+pub(in crate::compressors) fn contains_short(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else { return true };
+    hay.windows(needle.len()).any(|w| w.first() == Some(&first) && w.get(1..) == Some(rest))
 }
 
 /// `x` rounded to 1e-6, so scores summed in hash-map order compare equal when they are equal.
@@ -706,6 +724,21 @@ mod probe {
             for text in case.tool_outputs() { bytes += text.len(); words += raw_words(&text).count(); }
         }
         std::eprintln!("bytes {bytes} words {words} n {n}");
+        let (mut pieces, mut pass, mut hit) = (0, 0, 0);
+        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
+            if case.kind != "search" { continue; }
+            let q = expanded(&Query::new(&case.question));
+            let terms = term_set(&q);
+            std::eprintln!("terms {}", q.terms.len());
+            for text in case.tool_outputs() {
+                for w in raw_words(&text) {
+                    for part in w.split('_') {
+                        if part.len() >= 3 { pieces += 1; if terms.may_hold_ascii(part.as_bytes()) { pass += 1; if terms.set.contains(part.to_lowercase().as_str()) { hit += 1; } } }
+                    }
+                }
+            }
+        }
+        std::eprintln!("pieces {pieces} pass {pass} hit {hit}");
         assert!(n > 0);
     }
 }

@@ -132,7 +132,6 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
         .collect();
     let mut singles: Vec<Option<bool>> = vec![None; candidates.len()];
-    let mut finders: Option<Vec<memchr::memmem::Finder<'_>>> = None;
     let mut folded: Option<Folded> = None;
     let mut pattern: Option<Option<String>> = None;
 
@@ -146,12 +145,8 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let def = rank::definition(row.content);
         let definition = def.map_or(0.0, |(kind, name)| {
             let name = name.to_lowercase();
-            let finders = finders.get_or_insert_with(|| {
-                candidates.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect::<Vec<_>>()
-            });
-            let named = candidates.iter().zip(finders.iter()).zip(singles.iter_mut()).any(|((n, finder), single)| {
-                n.len() <= name.len()
-                    && finder.find(name.as_bytes()).is_some()
+            let named = candidates.iter().zip(singles.iter_mut()).any(|(n, single)| {
+                rank::contains_short(&name, n)
                     && *single.get_or_insert_with(|| {
                         let f = folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE));
                         let m = f.docs(NAME_SAMPLE);
@@ -190,7 +185,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
             } else {
                 1.0
             };
-            cached = (row.path, 0.5 * (rank::path_hits(query, row.path).min(3) as f64), weight);
+            cached = (row.path, 0.5 * (terms.path_hits(row.path).min(3) as f64), weight);
         }
         let (_, path, weight) = cached;
         let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
