@@ -221,10 +221,10 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     if n == 0 || query.terms.is_empty() {
         return vec![0.0; n];
     }
-    let mut wanted: Vec<String> = Vec::new();
+    let mut wanted: Vec<&str> = Vec::with_capacity(query.terms.len());
     for t in &query.terms {
-        if !wanted.contains(t) {
-            wanted.push(t.clone());
+        if !wanted.contains(&t.as_str()) {
+            wanted.push(t);
         }
     }
     let tally = Tally::new(docs, &wanted, for_each_word);
@@ -240,9 +240,9 @@ struct FirstBytes {
 }
 
 impl FirstBytes {
-    fn of(wanted: &[String]) -> Self {
+    fn of<S: AsRef<str>>(wanted: &[S]) -> Self {
         let mut lens = [0u64; 256];
-        for w in wanted {
+        for w in wanted.iter().map(AsRef::as_ref) {
             if let Some(mask) = w.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
                 *mask |= 1 << w.len().min(63);
             }
@@ -290,7 +290,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(docs: &[&str], wanted: &[String], tokens: Tokens) -> Self {
+    fn new(docs: &[&str], wanted: &[&str], tokens: Tokens) -> Self {
         let t = wanted.len();
         let first = FirstBytes::of(wanted);
         let mut buf = String::new();
@@ -300,15 +300,15 @@ impl Tally {
         // Expanded questions carry dozens of terms: look those up by hash, not one by one.
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         if t > LINEAR_TERMS {
-            for (i, w) in wanted.iter().enumerate() {
-                index.entry(w.as_str()).or_insert(i);
+            for (i, &w) in wanted.iter().enumerate() {
+                index.entry(w).or_insert(i);
             }
         }
         let find = |w: &str| {
             if t > LINEAR_TERMS {
                 index.get(w).copied()
             } else {
-                wanted.iter().position(|x| x == w)
+                wanted.iter().position(|&x| x == w)
             }
         };
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
@@ -504,6 +504,7 @@ pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     if wanted.is_empty() || n == 0 {
         return vec![StemmedScore::default(); n];
     }
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     let tally = Tally::new(docs, &wanted, for_each_stem);
     (0..n)
         .map(|d| {
@@ -528,6 +529,24 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    #[ignore]
+    fn probe_words() {
+        let (mut bytes, mut words, mut n) = (0usize, 0usize, 0usize);
+        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
+            if case.kind != "diff" { continue; }
+            let q = Query::new(&case.question);
+            for text in case.tool_outputs() {
+                bytes += text.len();
+                words += raw_words(&text).count();
+                let docs: Vec<&str> = text.split("\n@@").collect();
+                n += docs.len();
+                let _ = bm25(&q, &docs);
+            }
+        }
+        std::eprintln!("bytes {bytes} words {words} docs {n}");
     }
 
     #[test]

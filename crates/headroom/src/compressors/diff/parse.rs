@@ -65,7 +65,7 @@ impl Hunk<'_> {
 
 /// Parse `text` into parts. Never fails: lines that fit no structure become [`Part::Line`].
 pub(super) fn parse(text: &str) -> Vec<Part<'_>> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = crate::compressors::search::rank::split_lines(text);
     let mut parts = Vec::new();
     let mut commit = 0usize;
     let mut i = 0;
@@ -202,7 +202,8 @@ fn parse_hunk_header(l: &str) -> Option<Hunk<'_>> {
     }
     let fence = l.get(..ats)?;
     let body = l.get(ats..)?;
-    let close = body.find(&format!(" {fence}"))?;
+    // The first ` @@` (one `@` per column) after the ranges.
+    let close = body.match_indices(' ').map(|(i, _)| i).find(|&i| body.get(i + 1..).is_some_and(|r| r.starts_with(fence)))?;
     let ranges = body.get(..close)?;
     let heading = body.get(close + 1 + ats..).unwrap_or("").trim_start();
     let starts: Vec<u32> =

@@ -3,7 +3,7 @@
 //! score near zero next to a clear best.
 
 use super::blocks;
-use super::classify::{classify, Collapse};
+use super::classify::{classify, identifier_finders, Collapse};
 use super::parse::{File, Part};
 use super::score::score_hunks;
 use super::trim::{self, Trimmed};
@@ -45,7 +45,8 @@ pub(super) fn files<'p, 'a>(parts: &'p [Part<'a>]) -> Vec<&'p File<'a>> {
 pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>) -> Plan<'a> {
     let query = rank::expanded(cx.query);
     let files = files(parts);
-    let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query)).collect();
+    let ids = identifier_finders(&query);
+    let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query, &ids)).collect();
     let scores = score_hunks(parts, &files, &collapse, &query, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
 
@@ -73,24 +74,27 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
             scores.iter().flatten().filter(|s| s.total.is_finite()).map(|s| s.total).fold(0.0, f64::max);
         // With a clear best, hunks near zero are noise whatever the budget.
         let floor = if best >= 1.0 { best * NOISE_SHARE } else { 0.0 };
-        let mut order: Vec<(usize, usize)> = scores
-            .iter()
-            .enumerate()
-            .flat_map(|(f, hs)| (0..hs.len()).map(move |h| (f, h)))
-            .filter(|&(f, _)| collapse.get(f).is_some_and(Option::is_none))
-            .collect();
         let score_of =
             |(f, h): (usize, usize)| scores.get(f).and_then(|s| s.get(h)).copied().unwrap_or_default();
         // Least relevance per byte goes first: a big weak hunk before a small pointed one.
         let size_of = |(f, h): (usize, usize)| {
             hunks.get(f).and_then(|r| r.get(h)).and_then(Option::as_ref).map_or(1, Trimmed::bytes).max(1)
         };
-        let density = |k: (usize, usize)| rank::quantize(1000.0 * score_of(k).total / size_of(k) as f64);
+        let density = |k: (usize, usize), size: usize| rank::quantize(1000.0 * score_of(k).total / size as f64);
+        // (density, size, hunk), each worked out once.
+        let mut order: Vec<(f64, usize, (usize, usize))> = scores
+            .iter()
+            .enumerate()
+            .flat_map(|(f, hs)| (0..hs.len()).map(move |h| (f, h)))
+            .filter(|&(f, _)| collapse.get(f).is_some_and(Option::is_none))
+            .map(|k| {
+                let size = size_of(k);
+                (density(k, size), size, k)
+            })
+            .collect();
         // Ties (an uninformative question) drop the biggest hunks first, not the first files.
-        order.sort_by(|&a, &b| {
-            density(a).total_cmp(&density(b)).then(size_of(b).cmp(&size_of(a))).then(a.cmp(&b))
-        });
-        for (f, h) in order {
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        for (f, h) in order.into_iter().map(|(_, _, k)| k) {
             let s = score_of((f, h));
             if s.must || s.total >= best * MUST_SHARE || est <= budget && s.total >= floor {
                 continue;

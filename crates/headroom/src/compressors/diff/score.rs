@@ -26,8 +26,11 @@ fn lower_case(s: &str) -> String {
     }
 }
 
-fn changed_text(h: &Hunk<'_>) -> String {
-    let mut s = String::new();
+/// The hunk heading (enclosing function), then its added and removed lines, without prefixes.
+fn hunk_text(h: &Hunk<'_>) -> String {
+    let mut s = String::with_capacity(h.heading.len() + 1 + h.lines.iter().map(|l| l.len()).sum::<usize>());
+    s.push_str(h.heading);
+    s.push('\n');
     for l in h.lines.iter().filter(|l| h.is_change(l)) {
         s.push_str(h.text(l));
         s.push('\n');
@@ -77,7 +80,7 @@ pub(super) fn score_hunks(
         }
         for (h, hunk) in file.hunks.iter().enumerate() {
             // The hunk heading (enclosing function) counts as part of the hunk.
-            let raw = format!("{}\n{}", hunk.heading, changed_text(hunk));
+            let raw = hunk_text(hunk);
             docs.push(rank::with_subwords(&raw, &terms).into_owned());
             raws.push(raw);
             index.push((f, h));

@@ -40,7 +40,10 @@ impl<'a> Row<'a> {
 
 /// Classify every line of `text`.
 pub(super) fn parse(text: &str) -> Vec<Row<'_>> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut lines = super::rank::split_lines(text);
+    for l in &mut lines {
+        *l = l.strip_suffix('\r').unwrap_or(l);
+    }
     let numbered = lines.iter().filter(|l| numbered_row(l).is_some()).count();
     let nonblank = lines.iter().filter(|l| !l.trim().is_empty()).count();
     if nonblank > 0 && numbered * 2 >= nonblank {

@@ -573,6 +573,19 @@ fn add_pieces(text: &str, word: &str, terms: &Terms<'_>, piece: &mut String, out
     }
 }
 
+/// `text.split('\n')`, found with a vectorised byte search (the std splitter pays a call per
+/// line).
+pub(in crate::compressors) fn split_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(text.get(start..nl).unwrap_or(""));
+        start = nl + 1;
+    }
+    out.push(text.get(start..).unwrap_or(""));
+    out
+}
+
 /// Does `hay` contain `needle`? A plain scan, for short haystacks (a definition's name), where
 /// building a substring searcher costs more than the search.
 pub(in crate::compressors) fn contains_short(hay: &str, needle: &str) -> bool {
@@ -693,6 +706,13 @@ mod tests {
     }
 
     #[test]
+    fn lines_split_like_std() {
+        for text in ["", "\n", "a", "a\nb", "a\n\nb\n", "\r\n x \n\n"] {
+            assert_eq!(split_lines(text), text.split('\n').collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
     fn near_dups() {
         assert_eq!(near_dup_key("  a = 12;"), near_dup_key("a=7;"));
         assert_ne!(near_dup_key("a = b"), near_dup_key("a = c"));
@@ -733,7 +753,7 @@ mod probe {
             for text in case.tool_outputs() {
                 for w in raw_words(&text) {
                     for part in w.split('_') {
-                        if part.len() >= 3 { pieces += 1; if terms.may_hold_ascii(part.as_bytes()) { pass += 1; if terms.set.contains(part.to_lowercase().as_str()) { hit += 1; } } }
+                        if part.len() >= 3 { pieces += 1; if terms.may_hold_ascii(part.as_bytes()) { pass += 1; if terms.set.contains_key(part.to_lowercase().as_str()) { hit += 1; } } }
                     }
                 }
             }
