@@ -300,6 +300,7 @@ impl Tally {
         // Expanded questions carry dozens of terms: look those up by hash, not one by one.
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         if t > LINEAR_TERMS {
+            index.reserve(t);
             for (i, &w) in wanted.iter().enumerate() {
                 index.entry(w).or_insert(i);
             }

@@ -19,7 +19,13 @@ const STRICT_SHARE: f64 = 0.4;
 
 /// One flag per body line of `hunk`: `true` for lines to print as a gap. Empty when nothing
 /// is elided.
-pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, strict: bool) -> Vec<bool> {
+pub(super) fn elide_mask(
+    hunk: &Hunk<'_>,
+    query: &Query,
+    terms: &rank::Terms<'_>,
+    cx: &Context<'_>,
+    strict: bool,
+) -> Vec<bool> {
     let changed = hunk.lines.iter().filter(|l| hunk.is_change(l)).count();
     if changed < BIG_HUNK || query.is_empty() {
         return Vec::new();
@@ -50,8 +56,7 @@ pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, stric
             hunk.lines.get(a..b).unwrap_or(&[]).iter().map(|l| hunk.text(l)).collect::<Vec<_>>().join("\n")
         })
         .collect();
-    let terms = rank::term_set(query);
-    let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, &terms)).collect();
+    let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, terms)).collect();
     let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let ids = rank::Identifiers::new(query, &refs);

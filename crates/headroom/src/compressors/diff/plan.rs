@@ -4,7 +4,7 @@
 
 use super::blocks;
 use super::classify::{classify, identifier_finders, Collapse};
-use super::parse::{File, Part};
+use super::parse::{File, Hunk, Part};
 use super::score::score_hunks;
 use super::trim::{self, Trimmed};
 use crate::compressors::search::rank;
@@ -47,7 +47,8 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let files = files(parts);
     let ids = identifier_finders(&query);
     let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query, &ids)).collect();
-    let scores = score_hunks(parts, &files, &collapse, &query, cx);
+    let terms = rank::term_set(&query);
+    let scores = score_hunks(parts, &files, &collapse, &query, &terms, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
@@ -57,8 +58,16 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     for f in &files {
         let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
         let masks: Vec<Vec<bool>> =
-            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, cx, strict)).collect();
-        full.push(f.hunks.iter().zip(&masks).map(|(h, m)| trim::trim(h, usize::MAX, m)).collect());
+            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, &terms, cx, strict)).collect();
+        // Unbounded reach keeps every line: with nothing elided, that is the hunk as it is.
+        let untrimmed = |(h, m): (&Hunk<'a>, &Vec<bool>)| {
+            if m.contains(&true) {
+                trim::trim(h, usize::MAX, m)
+            } else {
+                trim::whole(h)
+            }
+        };
+        full.push(f.hunks.iter().zip(&masks).map(untrimmed).collect());
         hunks.push(f.hunks.iter().zip(&masks).map(|(h, m)| Some(trim::trim(h, REACH, m))).collect());
     }
     settle_trimming(&mut hunks, &full);

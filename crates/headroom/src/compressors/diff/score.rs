@@ -43,6 +43,7 @@ pub(super) fn score_hunks(
     files: &[&File<'_>],
     collapse: &[Option<Collapse>],
     query: &Query,
+    terms: &rank::Terms<'_>,
     cx: &Context<'_>,
 ) -> Vec<Vec<Score>> {
     // Commit messages: relevance of a commit lifts every hunk in it.
@@ -70,23 +71,20 @@ pub(super) fn score_hunks(
         })
         .collect();
 
-    let terms = rank::term_set(query);
     let mut index = Vec::new();
     let mut raws = Vec::new();
-    let mut docs = Vec::new();
     for (f, file) in files.iter().enumerate() {
         if collapse.get(f).is_some_and(Option::is_some) {
             continue;
         }
         for (h, hunk) in file.hunks.iter().enumerate() {
             // The hunk heading (enclosing function) counts as part of the hunk.
-            let raw = hunk_text(hunk);
-            docs.push(rank::with_subwords(&raw, &terms).into_owned());
-            raws.push(raw);
+            raws.push(hunk_text(hunk));
             index.push((f, h));
         }
     }
-    let doc_refs: Vec<&str> = docs.iter().map(String::as_str).collect();
+    let docs: Vec<std::borrow::Cow<'_, str>> = raws.iter().map(|r| rank::with_subwords(r, terms)).collect();
+    let doc_refs: Vec<&str> = docs.iter().map(|d| d.as_ref()).collect();
     let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
     let text = bm25(query, &doc_refs);
     let ids = rank::Identifiers::new(query, &raw_refs);

@@ -11,21 +11,20 @@ use crate::relevance::{raw_words, Query};
 /// `prints`/`printed`/`printing`), so BM25's exact word match also finds inflected forms.
 pub(in crate::compressors) fn expanded(query: &Query) -> Query {
     let mut terms: Vec<String> = Vec::with_capacity(query.terms.len() * 4);
-    let push = |w: String, terms: &mut Vec<String>| {
-        if w.len() >= 3 && !terms.contains(&w) {
-            terms.push(w);
+    let push = |w: &str, terms: &mut Vec<String>| {
+        if w.len() >= 3 && !terms.iter().any(|x| x == w) {
+            terms.push(w.to_owned());
         }
     };
     for t in &query.terms {
-        push(t.clone(), &mut terms);
-        for v in variants(t) {
-            push(v, &mut terms);
-        }
+        push(t, &mut terms);
+        for_each_variant(t, |v| push(v, &mut terms));
     }
     Query { terms, identifiers: query.identifiers.clone() }
 }
 
-fn variants(t: &str) -> Vec<String> {
+/// Calls `f` with each word-form variant of `t` (never `t` itself), in a fixed order.
+fn for_each_variant(t: &str, mut f: impl FnMut(&str)) {
     let mut bases: Vec<String> = vec![t.to_owned()];
     let n = t.len();
     let cut = |k: usize| t.get(..n - k).unwrap_or("").to_owned();
@@ -58,26 +57,31 @@ fn variants(t: &str) -> Vec<String> {
         }
     }
     bases.extend(extra);
-    let mut out: Vec<String> = Vec::new();
-    for b in &bases {
+    let mut form = String::new();
+    let mut emit = |parts: &[&str]| {
+        form.clear();
+        parts.iter().for_each(|p| form.push_str(p));
+        if form != t {
+            f(&form);
+        }
+    };
+    for b in bases.iter().map(String::as_str) {
         if b.len() < 3 || !b.bytes().all(|c| c.is_ascii_alphabetic()) {
             continue;
         }
         let stem = b.strip_suffix('e').unwrap_or(b);
         let sibilant = ["s", "x", "ch", "sh"].iter().any(|s| b.ends_with(s));
-        let last = b.as_bytes().last().copied().unwrap_or(b'a');
-        let forms = [
-            b.clone(),
-            if sibilant { format!("{b}es") } else { format!("{b}s") },
-            format!("{stem}ed"),
-            format!("{stem}ing"),
-            // Doubled final consonant: `strip` → `stripped`, `stripping`.
-            if is_vowel(last) { String::new() } else { format!("{b}{}ed", last as char) },
-            if is_vowel(last) { String::new() } else { format!("{b}{}ing", last as char) },
-        ];
-        out.extend(forms.into_iter().filter(|f| !f.is_empty() && f != t));
+        emit(&[b]);
+        emit(&[b, if sibilant { "es" } else { "s" }]);
+        emit(&[stem, "ed"]);
+        emit(&[stem, "ing"]);
+        // Doubled final consonant: `strip` → `stripped`, `stripping`.
+        let last = b.get(b.len() - 1..).unwrap_or("a");
+        if !last.bytes().all(is_vowel) {
+            emit(&[b, last, "ed"]);
+            emit(&[b, last, "ing"]);
+        }
     }
-    out
 }
 
 fn is_vowel(b: u8) -> bool {
