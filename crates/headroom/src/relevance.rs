@@ -221,13 +221,32 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     if n == 0 || query.terms.is_empty() {
         return vec![0.0; n];
     }
+    let wanted = bm25_terms(query);
+    let tally = Tally::new(docs, &wanted, for_each_word);
+    (0..n).map(|d| tally.score(d).0).collect()
+}
+
+/// The distinct terms [`bm25`] scores, in question order: term `i` of [`bm25_counted`] and
+/// [`TermCounter`].
+pub(crate) fn bm25_terms(query: &Query) -> Vec<&str> {
     let mut wanted: Vec<&str> = Vec::with_capacity(query.terms.len());
     for t in &query.terms {
         if !wanted.contains(&t.as_str()) {
             wanted.push(t);
         }
     }
-    let tally = Tally::new(docs, &wanted, for_each_word);
+    wanted
+}
+
+/// [`bm25`] over counts the caller made (every document tokenized as [`bm25`] does, e.g. by
+/// [`TermCounter`]): `lens[d]` tokens in document `d`, and `counts[d * terms + i]` occurrences
+/// of term `i` of [`bm25_terms`]. Same scores as [`bm25`] on the same documents.
+pub(crate) fn bm25_counted(terms: usize, lens: &[u32], counts: Vec<u32>) -> Vec<f64> {
+    let n = lens.len();
+    if terms == 0 || n == 0 || counts.len() != n * terms {
+        return vec![0.0; n];
+    }
+    let tally = Tally::from_counts(terms, counts, lens.iter().map(|&l| f64::from(l)).collect());
     (0..n).map(|d| tally.score(d).0).collect()
 }
 
@@ -280,6 +299,51 @@ type Tokens = fn(&str, &mut String, &FirstBytes, &mut dyn FnMut(Option<&str>));
 /// Up to this many wanted terms are found by a linear scan; more, by hash.
 const LINEAR_TERMS: usize = 8;
 
+/// Counts the wanted terms in texts, tokenized as [`bm25`] (or [`bm25_stemmed`]) does.
+pub(crate) struct TermCounter<'w> {
+    wanted: &'w [&'w str],
+    tokens: Tokens,
+    first: FirstBytes,
+    /// Term → index, when there are too many terms for a linear scan.
+    index: FxHashMap<&'w str, usize>,
+    buf: String,
+}
+
+impl<'w> TermCounter<'w> {
+    /// A counter of `wanted` (see [`bm25_terms`]) in [`words`] tokens.
+    pub(crate) fn new(wanted: &'w [&'w str]) -> Self {
+        Self::with_tokens(wanted, for_each_word)
+    }
+
+    fn with_tokens(wanted: &'w [&'w str], tokens: Tokens) -> Self {
+        // Expanded questions carry dozens of terms: look those up by hash, not one by one.
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        if wanted.len() > LINEAR_TERMS {
+            index.reserve(wanted.len());
+            for (i, &w) in wanted.iter().enumerate() {
+                index.entry(w).or_insert(i);
+            }
+        }
+        Self { wanted, tokens, first: FirstBytes::of(wanted), index, buf: String::new() }
+    }
+
+    /// Add the occurrences of each wanted term in `text` to `row` (one slot per term); return
+    /// how many tokens `text` has.
+    pub(crate) fn count(&mut self, text: &str, row: &mut [u32]) -> u32 {
+        let Self { wanted, tokens, first, index, buf } = self;
+        let linear = wanted.len() <= LINEAR_TERMS;
+        let find = |w: &str| if linear { wanted.iter().position(|&x| x == w) } else { index.get(w).copied() };
+        let mut len = 0u32;
+        tokens(text, buf, first, &mut |w| {
+            len += 1;
+            if let Some(x) = w.and_then(find).and_then(|i| row.get_mut(i)) {
+                *x += 1;
+            }
+        });
+        len
+    }
+}
+
 /// Per-document counts of the wanted terms, document lengths and document frequencies.
 struct Tally {
     terms: usize,
@@ -292,42 +356,24 @@ struct Tally {
 impl Tally {
     fn new(docs: &[&str], wanted: &[&str], tokens: Tokens) -> Self {
         let t = wanted.len();
-        let first = FirstBytes::of(wanted);
-        let mut buf = String::new();
+        let mut counter = TermCounter::with_tokens(wanted, tokens);
         let mut counts = vec![0u32; docs.len() * t];
         let mut lens = Vec::with_capacity(docs.len());
-        let mut df = vec![0u32; t];
-        // Expanded questions carry dozens of terms: look those up by hash, not one by one.
-        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
-        if t > LINEAR_TERMS {
-            index.reserve(t);
-            for (i, &w) in wanted.iter().enumerate() {
-                index.entry(w).or_insert(i);
-            }
-        }
-        let find = |w: &str| {
-            if t > LINEAR_TERMS {
-                index.get(w).copied()
-            } else {
-                wanted.iter().position(|&x| x == w)
-            }
-        };
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
-            let mut len = 0u32;
-            tokens(d, &mut buf, &first, &mut |w| {
-                len += 1;
-                if let Some(i) = w.and_then(find) {
-                    if let Some(x) = row.get_mut(i) {
-                        *x += 1;
-                    }
-                }
-            });
+            lens.push(f64::from(counter.count(d, row)));
+        }
+        Self::from_counts(t, counts, lens)
+    }
+
+    /// `counts`: `t` per document; `lens`: tokens per document.
+    fn from_counts(t: usize, counts: Vec<u32>, lens: Vec<f64>) -> Self {
+        let mut df = vec![0u32; t];
+        for row in counts.chunks(t.max(1)) {
             for (x, d) in row.iter().zip(df.iter_mut()) {
                 *d += u32::from(*x > 0);
             }
-            lens.push(f64::from(len));
         }
-        let n = docs.len() as f64;
+        let n = lens.len() as f64;
         let avg = (lens.iter().sum::<f64>() / n.max(1.0)).max(1.0);
         let idf = df.iter().map(|&d| ((n - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
         Self { terms: t, counts, lens, idf, avg }

@@ -6,7 +6,7 @@ use super::parse::Hunk;
 use super::plan::MARKER_BYTES;
 use crate::compressors::search::rank;
 use crate::compressors::Context;
-use crate::relevance::{bm25, Query};
+use crate::relevance::Query;
 
 /// Hunks with fewer changed lines are kept whole.
 const BIG_HUNK: usize = 30;
@@ -56,9 +56,8 @@ pub(super) fn elide_mask(
             hunk.lines.get(a..b).unwrap_or(&[]).iter().map(|l| hunk.text(l)).collect::<Vec<_>>().join("\n")
         })
         .collect();
-    let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, terms)).collect();
-    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let text_scores = rank::bm25_with_subwords(&refs, terms);
     let ids = rank::Identifiers::new(query, &refs);
     let scores: Vec<f64> = texts
         .iter()

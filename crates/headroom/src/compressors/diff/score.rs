@@ -83,10 +83,8 @@ pub(super) fn score_hunks(
             index.push((f, h));
         }
     }
-    let docs: Vec<std::borrow::Cow<'_, str>> = raws.iter().map(|r| rank::with_subwords(r, terms)).collect();
-    let doc_refs: Vec<&str> = docs.iter().map(|d| d.as_ref()).collect();
     let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
-    let text = bm25(query, &doc_refs);
+    let text = rank::bm25_with_subwords(&raw_refs, terms);
     let ids = rank::Identifiers::new(query, &raw_refs);
     // Question words that single out a few hunks (not `test` in a diff full of tests). Only
     // definitions ask, so each word's hunk count is worked out on first need.

@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet as HashSet;
 use super::parse::{Kind, Row};
 use super::rank;
 use crate::compressors::Context;
-use crate::relevance::{bm25, Query};
+use crate::relevance::Query;
 
 /// Share of the listing's bytes kept when the caller sets no target ratio.
 const DEFAULT_KEEP: f64 = 0.25;
@@ -113,9 +113,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let contents: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.content).collect();
     let raws: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.raw).collect();
     let terms = rank::term_set(query);
-    let docs: Vec<std::borrow::Cow<'_, str>> =
-        contents.iter().map(|c| rank::with_subwords(c, &terms)).collect();
-    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
+    let text_scores = rank::bm25_with_subwords(&contents, &terms);
     let ids = rank::Identifiers::new(query, &raws);
     let def_weight =
         if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
