@@ -579,24 +579,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore]
-    fn probe_words() {
-        let (mut bytes, mut words, mut n) = (0usize, 0usize, 0usize);
-        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
-            if case.kind != "diff" { continue; }
-            let q = Query::new(&case.question);
-            for text in case.tool_outputs() {
-                bytes += text.len();
-                words += raw_words(&text).count();
-                let docs: Vec<&str> = text.split("\n@@").collect();
-                n += docs.len();
-                let _ = bm25(&q, &docs);
-            }
-        }
-        std::eprintln!("bytes {bytes} words {words} docs {n}");
-    }
-
-    #[test]
     fn raw_words_split_like_chars() {
         for text in [
             "fn from_fn_with_state(x: u8) -> Router<S2> {",
