@@ -209,8 +209,8 @@ pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
 /// `export function x`, Go `Name Type = value` constants, Python `UPPER = value`, and Java/C#
 /// `public Type name(`.
 pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
-    let indent = content.len() - content.trim_start().len();
-    let mut t = content.trim_start();
+    let mut t = trim_start(content);
+    let indent = content.len() - t.len();
     // Most lines start with two bytes no modifier or keyword starts with, and are no constant.
     let lead = match *t.as_bytes() {
         [a, ..] if a.is_ascii_uppercase() => true,
@@ -302,6 +302,17 @@ pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str
         }
     }
     None
+}
+
+/// `s.trim_start()`, sweeping ASCII whitespace bytes without decoding chars.
+fn trim_start(s: &str) -> &str {
+    let ascii = s.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')).count();
+    let rest = s.get(ascii..).unwrap_or("");
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
 }
 
 fn ident_prefix(s: &str) -> &str {
