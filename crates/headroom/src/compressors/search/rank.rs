@@ -703,6 +703,23 @@ pub(in crate::compressors) fn quantize(x: f64) -> f64 {
 
 /// Key under which near-identical lines collapse: whitespace dropped, digit runs folded.
 pub(in crate::compressors) fn near_dup_key(content: &str) -> String {
+    if content.is_ascii() {
+        let mut out = Vec::with_capacity(content.len());
+        let mut last_digit = false;
+        for &b in content.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+                continue;
+            }
+            let digit = b.is_ascii_digit();
+            if !digit {
+                out.push(b);
+            } else if !last_digit {
+                out.push(b'#');
+            }
+            last_digit = digit;
+        }
+        return String::from_utf8(out).unwrap_or_default();
+    }
     let mut out = String::with_capacity(content.len());
     let mut last_digit = false;
     for c in content.chars() {

@@ -57,10 +57,14 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
     let keep_share = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.05, 0.95));
     let budget = (total as f64 * keep_share) as usize;
 
-    let mut order: Vec<usize> =
-        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
     let score_of = |i: usize| scores.get(i).map_or(0.0, |s| s.total);
-    order.sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
+    // Best first; equal scores in input order.
+    let mut ranked: Vec<(f64, usize)> = (0..rows.len())
+        .filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match))
+        .map(|i| (score_of(i), i))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let order: Vec<usize> = ranked.into_iter().map(|(_, i)| i).collect();
 
     let group = groups(rows);
     let mut seen: HashSet<(usize, String)> = HashSet::default();
