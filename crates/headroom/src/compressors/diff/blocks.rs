@@ -63,8 +63,7 @@ pub(super) fn elide_mask(
         .iter()
         .enumerate()
         .map(|(b, t)| {
-            let mut s = text_scores.get(b).copied().unwrap_or(0.0)
-                + 1.5 * ids.score(t);
+            let mut s = text_scores.get(b).copied().unwrap_or(0.0) + 1.5 * ids.score(t);
             if cx.signals.is_error(t) || cx.signals.is_security(t) {
                 s += 0.25;
             }

@@ -74,12 +74,21 @@ const DATA_EXTENSIONS: &[&str] =
 
 /// Finders for the question's identifiers of 4 bytes or more, built once per diff.
 pub(super) fn identifier_finders(query: &Query) -> Vec<memchr::memmem::Finder<'_>> {
-    query.identifiers.iter().filter(|id| id.len() >= 4).map(|id| memchr::memmem::Finder::new(id.as_bytes())).collect()
+    query
+        .identifiers
+        .iter()
+        .filter(|id| id.len() >= 4)
+        .map(|id| memchr::memmem::Finder::new(id.as_bytes()))
+        .collect()
 }
 
 /// Should `file` collapse, and why? Never when the question names the file or one of its
 /// changed lines carries a question identifier (`ids`: [`identifier_finders`]).
-pub(super) fn classify(file: &File<'_>, query: &Query, ids: &[memchr::memmem::Finder<'_>]) -> Option<Collapse> {
+pub(super) fn classify(
+    file: &File<'_>,
+    query: &Query,
+    ids: &[memchr::memmem::Finder<'_>],
+) -> Option<Collapse> {
     let path = file.path.to_ascii_lowercase();
     let base = path.rsplit('/').next().unwrap_or(&path);
     let asked = query.identifiers.iter().any(|id| {

@@ -203,7 +203,10 @@ fn parse_hunk_header(l: &str) -> Option<Hunk<'_>> {
     let fence = l.get(..ats)?;
     let body = l.get(ats..)?;
     // The first ` @@` (one `@` per column) after the ranges.
-    let close = body.match_indices(' ').map(|(i, _)| i).find(|&i| body.get(i + 1..).is_some_and(|r| r.starts_with(fence)))?;
+    let close = body
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .find(|&i| body.get(i + 1..).is_some_and(|r| r.starts_with(fence)))?;
     let ranges = body.get(..close)?;
     let heading = body.get(close + 1 + ats..).unwrap_or("").trim_start();
     let starts: Vec<u32> =

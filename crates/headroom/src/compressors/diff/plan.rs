@@ -89,7 +89,8 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
         let size_of = |(f, h): (usize, usize)| {
             hunks.get(f).and_then(|r| r.get(h)).and_then(Option::as_ref).map_or(1, Trimmed::bytes).max(1)
         };
-        let density = |k: (usize, usize), size: usize| rank::quantize(1000.0 * score_of(k).total / size as f64);
+        let density =
+            |k: (usize, usize), size: usize| rank::quantize(1000.0 * score_of(k).total / size as f64);
         // (density, size, hunk), each worked out once.
         let mut order: Vec<(f64, usize, (usize, usize))> = scores
             .iter()

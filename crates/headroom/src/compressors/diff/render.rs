@@ -73,7 +73,10 @@ fn render_file(
     if let Some(label) = collapse {
         if !file.hunks.is_empty() {
             let (del, add) = changes(file.hunks.iter());
-            out.line_fmt(format_args!("({label}, -{del} +{add} lines) {}", cx.marker(file.hunks.len(), "hunks")));
+            out.line_fmt(format_args!(
+                "({label}, -{del} +{add} lines) {}",
+                cx.marker(file.hunks.len(), "hunks")
+            ));
         }
         return;
     }

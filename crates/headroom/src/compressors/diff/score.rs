@@ -65,10 +65,7 @@ pub(super) fn score_hunks(
     let commit_bonus: Vec<f64> = messages
         .iter()
         .enumerate()
-        .map(|(c, m)| {
-            0.5 * (message_text.get(c).copied().unwrap_or(0.0)
-                + 2.0 * message_ids.score(m))
-        })
+        .map(|(c, m)| 0.5 * (message_text.get(c).copied().unwrap_or(0.0) + 2.0 * message_ids.score(m)))
         .collect();
 
     let mut index = Vec::new();
@@ -109,8 +106,7 @@ pub(super) fn score_hunks(
             .identifiers
             .iter()
             .any(|id| id.len() >= 4 && id.contains('.') && file.path.ends_with(id.as_str()));
-        let ident =
-            1.5 * ids.score(raw) + if path_named { 3.0 } else { 0.0 };
+        let ident = 1.5 * ids.score(raw) + if path_named { 3.0 } else { 0.0 };
         let mut signal = 0.0;
         if cx.signals.is_error(raw) {
             signal += 0.5;
@@ -131,12 +127,17 @@ pub(super) fn score_hunks(
                     && candidates.iter().zip(rare.iter_mut()).any(|(n, rare)| {
                         rank::contains_short(&lower, n)
                             && *rare.get_or_insert_with(|| {
-                                let lowered =
-                                    lowered.get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
+                                let lowered = lowered
+                                    .get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
                                 // In at most 30% of the hunks.
                                 let cap = lowered.len() * 3 / 10 + 1;
                                 let finder = memchr::memmem::Finder::new(n.as_bytes());
-                                lowered.iter().filter(|l| finder.find(l.as_bytes()).is_some()).take(cap).count() < cap
+                                lowered
+                                    .iter()
+                                    .filter(|l| finder.find(l.as_bytes()).is_some())
+                                    .take(cap)
+                                    .count()
+                                    < cap
                             })
                     });
                 // `what is its function signature`: a changed signature of that kind.

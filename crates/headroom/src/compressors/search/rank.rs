@@ -306,7 +306,8 @@ pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str
 
 /// `s.trim_start()`, sweeping ASCII whitespace bytes without decoding chars.
 fn trim_start(s: &str) -> &str {
-    let ascii = s.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')).count();
+    let ascii =
+        s.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')).count();
     let rest = s.get(ascii..).unwrap_or("");
     if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
         rest.trim_start()
@@ -758,7 +759,8 @@ impl Identifiers {
             .filter_map(|id| {
                 let finder = memchr::memmem::Finder::new(id.as_bytes()).into_owned();
                 let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
-                let weight = if df == 0.0 || df > n * 0.5 { 0.0 } else { ((n + 1.0) / (df + 0.5)).ln().max(0.5) };
+                let weight =
+                    if df == 0.0 || df > n * 0.5 { 0.0 } else { ((n + 1.0) / (df + 0.5)).ln().max(0.5) };
                 (weight > 0.0).then_some((finder, weight))
             })
             .collect();

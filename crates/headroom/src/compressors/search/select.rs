@@ -161,7 +161,10 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
                 DEF_NAMED
             } else if pattern
                 .get_or_insert_with(|| {
-                    infer_pattern(&contents, folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE)))
+                    infer_pattern(
+                        &contents,
+                        folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE)),
+                    )
                 })
                 .as_deref()
                 .is_some_and(|p| name.contains(p))
