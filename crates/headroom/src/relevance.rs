@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
@@ -230,8 +230,9 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
 /// [`TermCounter`].
 pub(crate) fn bm25_terms(query: &Query) -> Vec<&str> {
     let mut wanted: Vec<&str> = Vec::with_capacity(query.terms.len());
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     for t in &query.terms {
-        if !wanted.contains(&t.as_str()) {
+        if seen.insert(t) {
             wanted.push(t);
         }
     }

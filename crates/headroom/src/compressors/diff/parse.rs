@@ -153,6 +153,9 @@ fn parse_file<'a>(lines: &[&'a str], start: usize, commit: usize) -> (File<'a>, 
         let Some(mut hunk) = parse_hunk_header(l) else { break };
         i += 1;
         let mut remaining: Vec<u32> = hunk_counts(l);
+        // A body has at most as many lines as its sides together (and as are left).
+        let most: usize = remaining.iter().map(|&r| r as usize).sum();
+        hunk.lines.reserve(most.min(lines.len().saturating_sub(i)));
         while let Some(&b) = lines.get(i) {
             if b.starts_with('\\') {
                 hunk.lines.push(b);

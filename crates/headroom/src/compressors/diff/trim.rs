@@ -106,7 +106,7 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
                 first: k,
                 old: (old_ln, 0),
                 new: (new_ln, 0),
-                rows: Vec::new(),
+                rows: Vec::with_capacity(n - k),
             });
             cur.old.1 = cur.old.1.saturating_add(d_old);
             cur.new.1 = cur.new.1.saturating_add(d_new);
