@@ -91,6 +91,9 @@ pub(super) fn classify(
 ) -> Option<Collapse> {
     let path = file.path.to_ascii_lowercase();
     let base = path.rsplit('/').next().unwrap_or(&path);
+    // Most files are ordinary source: only a file that would collapse needs the (costlier)
+    // check that the question asks about it.
+    let verdict = kind_of(file, &path, base)?;
     let asked = query.identifiers.iter().any(|id| {
         let id = id.to_ascii_lowercase();
         id.contains(base) || base.contains(&id) && id.len() >= 4
@@ -100,9 +103,11 @@ pub(super) fn classify(
             .filter(|l| h.is_change(l))
             .any(|l| ids.iter().any(|id| id.find(l.as_bytes()).is_some()))
     });
-    if asked {
-        return None;
-    }
+    (!asked).then_some(verdict)
+}
+
+/// What `file` (lowercased `path`, file name `base`) would collapse as, asked about or not.
+fn kind_of(file: &File<'_>, path: &str, base: &str) -> Option<Collapse> {
     if LOCKFILES.contains(&base)
         || base.ends_with(".lock")
         || base.ends_with("-lock.json")
