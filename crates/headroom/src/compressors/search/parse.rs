@@ -86,6 +86,14 @@ fn parse_headings<'a>(lines: &[&'a str]) -> Vec<Row<'a>> {
 
 /// A path must look like one: no leading blank, and whitespace only inside a directory path.
 fn pathish(path: &str) -> bool {
+    if path.is_ascii() {
+        // Byte for byte what the char tests below say, without decoding.
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        let b = path.as_bytes();
+        return b.first().is_some_and(|f| !space(f))
+            && b.iter().any(u8::is_ascii_alphanumeric)
+            && (!b.iter().any(space) || b.contains(&b'/'));
+    }
     !path.is_empty()
         && !path.starts_with(char::is_whitespace)
         && path.bytes().any(|b| b.is_ascii_alphanumeric())
