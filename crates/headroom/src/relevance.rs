@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
     "does", "did", "done", "this", "that", "these", "those", "with", "from", "into", "any", "all", "each",
@@ -21,8 +23,88 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The word tokens of `text` as written: runs of letters, digits and `_`, at least 2 bytes.
-fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2)
+pub(crate) fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    RawWords { text, pos: 0 }.filter(|w| w.len() >= 2)
+}
+
+/// Runs of alphanumeric chars and `_` (what `split(|c| !(c.is_alphanumeric() || c == '_'))`
+/// yields, minus the empty pieces), read byte by byte: only non-ASCII chars are decoded.
+struct RawWords<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// What a byte is to [`RawWords`].
+const SEP: u8 = 0;
+const WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+
+/// [`SEP`], [`WORD`] (ASCII letter, digit, `_`) or [`NON_ASCII`] for every byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if !c.is_ascii() {
+            NON_ASCII
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            WORD
+        } else {
+            SEP
+        };
+        b += 1;
+    }
+    t
+};
+
+fn class(b: u8) -> u8 {
+    BYTE_CLASS.get(usize::from(b)).copied().unwrap_or(SEP)
+}
+
+impl RawWords<'_> {
+    /// Is the (non-ASCII) char at `at` alphanumeric, and how long is it?
+    fn wide_char(&self, at: usize) -> Option<(usize, bool)> {
+        let c = self.text.get(at..)?.chars().next()?;
+        Some((c.len_utf8(), c.is_alphanumeric()))
+    }
+}
+
+impl<'a> Iterator for RawWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        // Separators: runs of ASCII are skipped in one sweep; non-ASCII chars are decoded.
+        loop {
+            let rest = bytes.get(self.pos..)?;
+            let Some(skip) = rest.iter().position(|&b| class(b) != SEP) else {
+                self.pos = bytes.len();
+                return None;
+            };
+            self.pos += skip;
+            if bytes.get(self.pos).is_some_and(|&b| class(b) == WORD) {
+                break;
+            }
+            let (n, word) = self.wide_char(self.pos)?;
+            if word {
+                break;
+            }
+            self.pos += n;
+        }
+        let start = self.pos;
+        loop {
+            let rest = bytes.get(self.pos..).unwrap_or(&[]);
+            self.pos += rest.iter().position(|&b| class(b) != WORD).unwrap_or(rest.len());
+            match bytes.get(self.pos) {
+                Some(&b) if class(b) == NON_ASCII => match self.wide_char(self.pos) {
+                    Some((n, true)) => self.pos += n,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        self.text.get(start..self.pos)
+    }
 }
 
 /// [`words`], each stemmed, without allocating per word: `f` sees each in turn.
@@ -128,7 +210,7 @@ impl Query {
         }
         let mut hit = vec![false; self.terms.len()];
         let first = FirstBytes::of(&self.terms);
-        for_each_word(text, &mut String::new(), &|b| first.may_match(b), &mut |w| {
+        for_each_word(text, &mut String::new(), &first, &mut |w| {
             if let Some(i) = w.and_then(|w| self.terms.iter().position(|t| t == w)) {
                 if let Some(h) = hit.get_mut(i) {
                     *h = true;
@@ -146,71 +228,129 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
     if n == 0 || query.terms.is_empty() {
         return vec![0.0; n];
     }
-    let mut wanted: Vec<String> = Vec::new();
-    for t in &query.terms {
-        if !wanted.contains(t) {
-            wanted.push(t.clone());
-        }
-    }
+    let wanted = bm25_terms(query);
     let tally = Tally::new(docs, &wanted, for_each_word);
     (0..n).map(|d| tally.score(d).0).collect()
 }
 
-/// For each pattern, how many of `docs` contain it as a substring. One Aho-Corasick pass over
-/// the docs instead of one scan per pattern: search listings ask this of dozens of words.
-pub(crate) fn substring_doc_freq<D: AsRef<str>>(patterns: &[&str], docs: &[D]) -> Vec<usize> {
-    let mut df = vec![0usize; patterns.len()];
-    // A contiguous NFA: built in a fraction of a DFA's time, which dominates for one pass.
-    let built = aho_corasick::AhoCorasickBuilder::new()
-        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-        .build(patterns);
-    let Ok(ac) = built else {
-        // Too many patterns for the automaton: fall back to plain scans.
-        for (p, d) in patterns.iter().zip(df.iter_mut()) {
-            *d = docs.iter().filter(|x| x.as_ref().contains(p)).count();
-        }
-        return df;
-    };
-    // `seen[p] == doc + 1` marks pattern `p` as counted for the current doc.
-    let mut seen = vec![0usize; patterns.len()];
-    for (i, doc) in docs.iter().enumerate() {
-        for m in ac.find_overlapping_iter(doc.as_ref()) {
-            let p = m.pattern().as_usize();
-            if let (Some(s), Some(d)) = (seen.get_mut(p), df.get_mut(p)) {
-                if *s != i + 1 {
-                    *s = i + 1;
-                    *d += 1;
-                }
-            }
+/// The distinct terms [`bm25`] scores, in question order: term `i` of [`bm25_counted`] and
+/// [`TermCounter`].
+pub(crate) fn bm25_terms(query: &Query) -> Vec<&str> {
+    let mut wanted: Vec<&str> = Vec::with_capacity(query.terms.len());
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for t in &query.terms {
+        if seen.insert(t) {
+            wanted.push(t);
         }
     }
-    df
+    wanted
 }
 
-/// Which first bytes the wanted terms start with: most tokens of a document start otherwise
-/// and are skipped before they are lowercased, stemmed or compared.
-struct FirstBytes([bool; 256]);
+/// [`bm25`] over counts the caller made (every document tokenized as [`bm25`] does, e.g. by
+/// [`TermCounter`]): `lens[d]` tokens in document `d`, and `counts[d * terms + i]` occurrences
+/// of term `i` of [`bm25_terms`]. Same scores as [`bm25`] on the same documents.
+pub(crate) fn bm25_counted(terms: usize, lens: &[u32], counts: Vec<u32>) -> Vec<f64> {
+    let n = lens.len();
+    if terms == 0 || n == 0 || counts.len() != n * terms {
+        return vec![0.0; n];
+    }
+    let tally = Tally::from_counts(terms, counts, lens.iter().map(|&l| f64::from(l)).collect());
+    (0..n).map(|d| tally.score(d).0).collect()
+}
+
+/// Which first bytes (and lengths) the wanted terms have: most tokens of a document start or
+/// measure otherwise and are skipped before they are lowercased, stemmed or compared.
+struct FirstBytes {
+    /// `lens[b]`: bit `n` set when some wanted term starts with byte `b` and is `n` bytes long
+    /// (bit 63: 63 or more).
+    lens: [u64; 256],
+}
 
 impl FirstBytes {
-    fn of(wanted: &[String]) -> Self {
-        let mut first = [false; 256];
-        for w in wanted {
-            if let Some(&b) = w.as_bytes().first() {
-                first[usize::from(b)] = true;
+    fn of<S: AsRef<str>>(wanted: &[S]) -> Self {
+        let mut lens = [0u64; 256];
+        for w in wanted.iter().map(AsRef::as_ref) {
+            if let Some(mask) = w.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
+                *mask |= 1 << w.len().min(63);
             }
         }
-        Self(first)
+        Self { lens }
     }
 
-    /// Could a token whose raw first byte is `b` equal a wanted term once lowercased?
+    /// Every token may match.
+    fn any() -> Self {
+        Self { lens: [u64::MAX; 256] }
+    }
+
+    fn mask(&self, b: u8) -> u64 {
+        self.lens.get(usize::from(b.to_ascii_lowercase())).copied().unwrap_or(0)
+    }
+
+    /// Could a token whose raw first byte is `b` equal a wanted term once lowercased (and
+    /// stemmed)?
     fn may_match(&self, b: u8) -> bool {
-        !b.is_ascii() || self.0[usize::from(b.to_ascii_lowercase())]
+        !b.is_ascii() || self.mask(b) != 0
+    }
+
+    /// Could the raw token `raw` equal a wanted term once lowercased? An ASCII token keeps its
+    /// length; any other might not.
+    fn may_match_word(&self, raw: &str) -> bool {
+        let Some(&b) = raw.as_bytes().first() else { return false };
+        !b.is_ascii() || self.mask(b) & (1 << raw.len().min(63)) != 0 || self.may_match(b) && !raw.is_ascii()
     }
 }
 
 /// A tokenizer for [`Tally`]: calls `f` once per token of `text`, with the lowercased token
-/// (in `buf`) when `may_match` accepts its raw first byte, else with `None`.
-type Tokens = fn(&str, &mut String, &dyn Fn(u8) -> bool, &mut dyn FnMut(Option<&str>));
+/// (in `buf`) when `screen` lets it through, else with `None`.
+type Tokens = fn(&str, &mut String, &FirstBytes, &mut dyn FnMut(Option<&str>));
+
+/// Up to this many wanted terms are found by a linear scan; more, by hash.
+const LINEAR_TERMS: usize = 8;
+
+/// Counts the wanted terms in texts, tokenized as [`bm25`] (or [`bm25_stemmed`]) does.
+pub(crate) struct TermCounter<'w> {
+    wanted: &'w [&'w str],
+    tokens: Tokens,
+    first: FirstBytes,
+    /// Term → index, when there are too many terms for a linear scan.
+    index: FxHashMap<&'w str, usize>,
+    buf: String,
+}
+
+impl<'w> TermCounter<'w> {
+    /// A counter of `wanted` (see [`bm25_terms`]) in [`words`] tokens.
+    pub(crate) fn new(wanted: &'w [&'w str]) -> Self {
+        Self::with_tokens(wanted, for_each_word)
+    }
+
+    fn with_tokens(wanted: &'w [&'w str], tokens: Tokens) -> Self {
+        // Expanded questions carry dozens of terms: look those up by hash, not one by one.
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        if wanted.len() > LINEAR_TERMS {
+            index.reserve(wanted.len());
+            for (i, &w) in wanted.iter().enumerate() {
+                index.entry(w).or_insert(i);
+            }
+        }
+        Self { wanted, tokens, first: FirstBytes::of(wanted), index, buf: String::new() }
+    }
+
+    /// Add the occurrences of each wanted term in `text` to `row` (one slot per term); return
+    /// how many tokens `text` has.
+    pub(crate) fn count(&mut self, text: &str, row: &mut [u32]) -> u32 {
+        let Self { wanted, tokens, first, index, buf } = self;
+        let linear = wanted.len() <= LINEAR_TERMS;
+        let find = |w: &str| if linear { wanted.iter().position(|&x| x == w) } else { index.get(w).copied() };
+        let mut len = 0u32;
+        tokens(text, buf, first, &mut |w| {
+            len += 1;
+            if let Some(x) = w.and_then(find).and_then(|i| row.get_mut(i)) {
+                *x += 1;
+            }
+        });
+        len
+    }
+}
 
 /// Per-document counts of the wanted terms, document lengths and document frequencies.
 struct Tally {
@@ -222,30 +362,26 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(docs: &[&str], wanted: &[String], tokens: Tokens) -> Self {
+    fn new(docs: &[&str], wanted: &[&str], tokens: Tokens) -> Self {
         let t = wanted.len();
-        let first = FirstBytes::of(wanted);
-        let may_match = |b: u8| first.may_match(b);
-        let mut buf = String::new();
+        let mut counter = TermCounter::with_tokens(wanted, tokens);
         let mut counts = vec![0u32; docs.len() * t];
         let mut lens = Vec::with_capacity(docs.len());
-        let mut df = vec![0u32; t];
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
-            let mut len = 0u32;
-            tokens(d, &mut buf, &may_match, &mut |w| {
-                len += 1;
-                if let Some(i) = w.and_then(|w| wanted.iter().position(|x| x == w)) {
-                    if let Some(x) = row.get_mut(i) {
-                        *x += 1;
-                    }
-                }
-            });
+            lens.push(f64::from(counter.count(d, row)));
+        }
+        Self::from_counts(t, counts, lens)
+    }
+
+    /// `counts`: `t` per document; `lens`: tokens per document.
+    fn from_counts(t: usize, counts: Vec<u32>, lens: Vec<f64>) -> Self {
+        let mut df = vec![0u32; t];
+        for row in counts.chunks(t.max(1)) {
             for (x, d) in row.iter().zip(df.iter_mut()) {
                 *d += u32::from(*x > 0);
             }
-            lens.push(f64::from(len));
         }
-        let n = docs.len() as f64;
+        let n = lens.len() as f64;
         let avg = (lens.iter().sum::<f64>() / n.max(1.0)).max(1.0);
         let idf = df.iter().map(|&d| ((n - f64::from(d) + 0.5) / (f64::from(d) + 0.5) + 1.0).ln()).collect();
         Self { terms: t, counts, lens, idf, avg }
@@ -272,14 +408,9 @@ impl Tally {
 }
 
 /// [`words`] for [`Tally`]: lowercases only tokens that may match.
-fn for_each_word(
-    text: &str,
-    buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
-) {
+fn for_each_word(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn FnMut(Option<&str>)) {
     for raw in raw_words(text) {
-        if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+        if screen.may_match_word(raw) {
             lower_word(raw, buf);
             f(Some(buf));
         } else {
@@ -294,18 +425,14 @@ fn for_each_word(
 /// "ports") meet code and prose that spell the same idea as identifiers or plurals.
 pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(text, &mut String::new(), &|_| true, &mut |w| out.extend(w.map(str::to_owned)));
+    for_each_stem(text, &mut String::new(), &FirstBytes::any(), &mut |w| out.extend(w.map(str::to_owned)));
     out
 }
 
 /// [`stemmed_words`] without allocating per word, for [`Tally`]: a token is lowercased and
 /// stemmed only when `may_match` accepts its first byte (stemming never changes it).
-fn for_each_stem(
-    text: &str,
-    buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
-) {
+fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn FnMut(Option<&str>)) {
+    let may_match = |b: u8| screen.may_match(b);
     for raw in raw_words(text) {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();
@@ -432,6 +559,7 @@ pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     if wanted.is_empty() || n == 0 {
         return vec![StemmedScore::default(); n];
     }
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
     let tally = Tally::new(docs, &wanted, for_each_stem);
     (0..n)
         .map(|d| {
@@ -456,6 +584,21 @@ mod tests {
         assert!(q.identifiers.contains(&"dl_path".to_string()));
         assert!(q.identifiers.contains(&"1.0.0".to_string()));
         assert!(q.identifiers.contains(&"ShellCompDirectiveKeepOrder".to_string()));
+    }
+
+    #[test]
+    fn raw_words_split_like_chars() {
+        for text in [
+            "fn from_fn_with_state(x: u8) -> Router<S2> {",
+            "café—naïve → Straße_x1 日本語テキスト ok ¿qué? a b cc",
+            "",
+            "  __  _a\u{2014}bb\u{00e9}\u{00e9}",
+            "x\u{1F600}yz\u{0301}w",
+        ] {
+            let want: Vec<&str> =
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2).collect();
+            assert_eq!(raw_words(text).collect::<Vec<_>>(), want, "{text}");
+        }
     }
 
     #[test]

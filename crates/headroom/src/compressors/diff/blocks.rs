@@ -6,7 +6,7 @@ use super::parse::Hunk;
 use super::plan::MARKER_BYTES;
 use crate::compressors::search::rank;
 use crate::compressors::Context;
-use crate::relevance::{bm25, Query};
+use crate::relevance::Query;
 
 /// Hunks with fewer changed lines are kept whole.
 const BIG_HUNK: usize = 30;
@@ -19,7 +19,13 @@ const STRICT_SHARE: f64 = 0.4;
 
 /// One flag per body line of `hunk`: `true` for lines to print as a gap. Empty when nothing
 /// is elided.
-pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, strict: bool) -> Vec<bool> {
+pub(super) fn elide_mask(
+    hunk: &Hunk<'_>,
+    query: &Query,
+    terms: &rank::Terms<'_>,
+    cx: &Context<'_>,
+    strict: bool,
+) -> Vec<bool> {
     let changed = hunk.lines.iter().filter(|l| hunk.is_change(l)).count();
     if changed < BIG_HUNK || query.is_empty() {
         return Vec::new();
@@ -50,17 +56,14 @@ pub(super) fn elide_mask(hunk: &Hunk<'_>, query: &Query, cx: &Context<'_>, stric
             hunk.lines.get(a..b).unwrap_or(&[]).iter().map(|l| hunk.text(l)).collect::<Vec<_>>().join("\n")
         })
         .collect();
-    let terms = rank::term_set(query);
-    let docs: Vec<std::borrow::Cow<'_, str>> = texts.iter().map(|t| rank::with_subwords(t, &terms)).collect();
-    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let id_weights = rank::identifier_weights(query, &refs);
+    let text_scores = rank::bm25_with_subwords(&refs, terms);
+    let ids = rank::Identifiers::new(query, &refs);
     let scores: Vec<f64> = texts
         .iter()
         .enumerate()
         .map(|(b, t)| {
-            let mut s = text_scores.get(b).copied().unwrap_or(0.0)
-                + 1.5 * rank::identifier_score(query, &id_weights, t);
+            let mut s = text_scores.get(b).copied().unwrap_or(0.0) + 1.5 * ids.score(t);
             if cx.signals.is_error(t) || cx.signals.is_security(t) {
                 s += 0.25;
             }

@@ -72,11 +72,28 @@ const GENERATED_MARKS: &[&str] = &[
 const DATA_EXTENSIONS: &[&str] =
     &[".pem", ".crt", ".cer", ".key", ".csr", ".srl", ".der", ".p12", ".pfx", ".jks", ".asc", ".gpg", ".sig"];
 
+/// Finders for the question's identifiers of 4 bytes or more, built once per diff.
+pub(super) fn identifier_finders(query: &Query) -> Vec<memchr::memmem::Finder<'_>> {
+    query
+        .identifiers
+        .iter()
+        .filter(|id| id.len() >= 4)
+        .map(|id| memchr::memmem::Finder::new(id.as_bytes()))
+        .collect()
+}
+
 /// Should `file` collapse, and why? Never when the question names the file or one of its
-/// changed lines carries a question identifier.
-pub(super) fn classify(file: &File<'_>, query: &Query) -> Option<Collapse> {
+/// changed lines carries a question identifier (`ids`: [`identifier_finders`]).
+pub(super) fn classify(
+    file: &File<'_>,
+    query: &Query,
+    ids: &[memchr::memmem::Finder<'_>],
+) -> Option<Collapse> {
     let path = file.path.to_ascii_lowercase();
     let base = path.rsplit('/').next().unwrap_or(&path);
+    // Most files are ordinary source: only a file that would collapse needs the (costlier)
+    // check that the question asks about it.
+    let verdict = kind_of(file, &path, base)?;
     let asked = query.identifiers.iter().any(|id| {
         let id = id.to_ascii_lowercase();
         id.contains(base) || base.contains(&id) && id.len() >= 4
@@ -84,11 +101,13 @@ pub(super) fn classify(file: &File<'_>, query: &Query) -> Option<Collapse> {
         h.lines
             .iter()
             .filter(|l| h.is_change(l))
-            .any(|l| query.identifiers.iter().any(|id| id.len() >= 4 && l.contains(id.as_str())))
+            .any(|l| ids.iter().any(|id| id.find(l.as_bytes()).is_some()))
     });
-    if asked {
-        return None;
-    }
+    (!asked).then_some(verdict)
+}
+
+/// What `file` (lowercased `path`, file name `base`) would collapse as, asked about or not.
+fn kind_of(file: &File<'_>, path: &str, base: &str) -> Option<Collapse> {
     if LOCKFILES.contains(&base)
         || base.ends_with(".lock")
         || base.ends_with("-lock.json")

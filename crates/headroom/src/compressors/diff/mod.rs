@@ -36,7 +36,7 @@ impl Compressor for DiffCompressor {
             return Ok(None);
         }
         let plan = plan::plan(&parts, text.len(), cx);
-        let out = render::render(&parts, &plan, cx);
+        let out = render::render(&parts, &plan, cx, text.len());
         Ok((out.len() < text.len()).then_some(out))
     }
 }

@@ -65,7 +65,7 @@ impl Hunk<'_> {
 
 /// Parse `text` into parts. Never fails: lines that fit no structure become [`Part::Line`].
 pub(super) fn parse(text: &str) -> Vec<Part<'_>> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = crate::compressors::search::rank::split_lines(text);
     let mut parts = Vec::new();
     let mut commit = 0usize;
     let mut i = 0;
@@ -153,6 +153,9 @@ fn parse_file<'a>(lines: &[&'a str], start: usize, commit: usize) -> (File<'a>, 
         let Some(mut hunk) = parse_hunk_header(l) else { break };
         i += 1;
         let mut remaining: Vec<u32> = hunk_counts(l);
+        // A body has at most as many lines as its sides together (and as are left).
+        let most: usize = remaining.iter().map(|&r| r as usize).sum();
+        hunk.lines.reserve(most.min(lines.len().saturating_sub(i)));
         while let Some(&b) = lines.get(i) {
             if b.starts_with('\\') {
                 hunk.lines.push(b);
@@ -202,7 +205,11 @@ fn parse_hunk_header(l: &str) -> Option<Hunk<'_>> {
     }
     let fence = l.get(..ats)?;
     let body = l.get(ats..)?;
-    let close = body.find(&format!(" {fence}"))?;
+    // The first ` @@` (one `@` per column) after the ranges.
+    let close = body
+        .match_indices(' ')
+        .map(|(i, _)| i)
+        .find(|&i| body.get(i + 1..).is_some_and(|r| r.starts_with(fence)))?;
     let ranges = body.get(..close)?;
     let heading = body.get(close + 1 + ats..).unwrap_or("").trim_start();
     let starts: Vec<u32> =

@@ -3,8 +3,8 @@
 //! score near zero next to a clear best.
 
 use super::blocks;
-use super::classify::{classify, Collapse};
-use super::parse::{File, Part};
+use super::classify::{classify, identifier_finders, Collapse};
+use super::parse::{File, Hunk, Part};
 use super::score::score_hunks;
 use super::trim::{self, Trimmed};
 use crate::compressors::search::rank;
@@ -45,8 +45,10 @@ pub(super) fn files<'p, 'a>(parts: &'p [Part<'a>]) -> Vec<&'p File<'a>> {
 pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>) -> Plan<'a> {
     let query = rank::expanded(cx.query);
     let files = files(parts);
-    let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query)).collect();
-    let scores = score_hunks(parts, &files, &collapse, &query, cx);
+    let ids = identifier_finders(&query);
+    let collapse: Vec<Option<Collapse>> = files.iter().map(|f| classify(f, &query, &ids)).collect();
+    let terms = rank::term_set(&query);
+    let scores = score_hunks(parts, &files, &collapse, &query, &terms, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
@@ -56,8 +58,16 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     for f in &files {
         let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
         let masks: Vec<Vec<bool>> =
-            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, cx, strict)).collect();
-        full.push(f.hunks.iter().zip(&masks).map(|(h, m)| trim::trim(h, usize::MAX, m)).collect());
+            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, &terms, cx, strict)).collect();
+        // Unbounded reach keeps every line: with nothing elided, that is the hunk as it is.
+        let untrimmed = |(h, m): (&Hunk<'a>, &Vec<bool>)| {
+            if m.contains(&true) {
+                trim::trim(h, usize::MAX, m)
+            } else {
+                trim::whole(h)
+            }
+        };
+        full.push(f.hunks.iter().zip(&masks).map(untrimmed).collect());
         hunks.push(f.hunks.iter().zip(&masks).map(|(h, m)| Some(trim::trim(h, REACH, m))).collect());
     }
     settle_trimming(&mut hunks, &full);
@@ -73,24 +83,28 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
             scores.iter().flatten().filter(|s| s.total.is_finite()).map(|s| s.total).fold(0.0, f64::max);
         // With a clear best, hunks near zero are noise whatever the budget.
         let floor = if best >= 1.0 { best * NOISE_SHARE } else { 0.0 };
-        let mut order: Vec<(usize, usize)> = scores
-            .iter()
-            .enumerate()
-            .flat_map(|(f, hs)| (0..hs.len()).map(move |h| (f, h)))
-            .filter(|&(f, _)| collapse.get(f).is_some_and(Option::is_none))
-            .collect();
         let score_of =
             |(f, h): (usize, usize)| scores.get(f).and_then(|s| s.get(h)).copied().unwrap_or_default();
         // Least relevance per byte goes first: a big weak hunk before a small pointed one.
         let size_of = |(f, h): (usize, usize)| {
             hunks.get(f).and_then(|r| r.get(h)).and_then(Option::as_ref).map_or(1, Trimmed::bytes).max(1)
         };
-        let density = |k: (usize, usize)| rank::quantize(1000.0 * score_of(k).total / size_of(k) as f64);
+        let density =
+            |k: (usize, usize), size: usize| rank::quantize(1000.0 * score_of(k).total / size as f64);
+        // (density, size, hunk), each worked out once.
+        let mut order: Vec<(f64, usize, (usize, usize))> = scores
+            .iter()
+            .enumerate()
+            .flat_map(|(f, hs)| (0..hs.len()).map(move |h| (f, h)))
+            .filter(|&(f, _)| collapse.get(f).is_some_and(Option::is_none))
+            .map(|k| {
+                let size = size_of(k);
+                (density(k, size), size, k)
+            })
+            .collect();
         // Ties (an uninformative question) drop the biggest hunks first, not the first files.
-        order.sort_by(|&a, &b| {
-            density(a).total_cmp(&density(b)).then(size_of(b).cmp(&size_of(a))).then(a.cmp(&b))
-        });
-        for (f, h) in order {
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        for (f, h) in order.into_iter().map(|(_, _, k)| k) {
             let s = score_of((f, h));
             if s.must || s.total >= best * MUST_SHARE || est <= budget && s.total >= floor {
                 continue;

@@ -4,18 +4,45 @@
 //! `(binary patch) [headroom: 40 lines omitted; ...]`, `(unchanged context) [headroom: 14 lines
 //! omitted; ...]`.
 
+use std::fmt::Write as _;
+
 use super::parse::{File, Hunk, Part};
 use super::plan::Plan;
 use super::trim::{Row, Trimmed};
 use crate::compressors::Context;
 
+/// Lines joined by `\n`, written straight into one string.
+struct Out {
+    text: String,
+    any: bool,
+}
+
+impl Out {
+    /// Start a new line and return the string to write it into.
+    fn next(&mut self) -> &mut String {
+        if self.any {
+            self.text.push('\n');
+        }
+        self.any = true;
+        &mut self.text
+    }
+
+    fn line(&mut self, l: &str) {
+        self.next().push_str(l);
+    }
+
+    fn line_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        let _ = self.next().write_fmt(args);
+    }
+}
+
 /// Render `parts` under `plan`.
-pub(super) fn render(parts: &[Part<'_>], plan: &Plan<'_>, cx: &Context<'_>) -> String {
-    let mut out = Vec::<String>::new();
+pub(super) fn render(parts: &[Part<'_>], plan: &Plan<'_>, cx: &Context<'_>, capacity: usize) -> String {
+    let mut out = Out { text: String::with_capacity(capacity), any: false };
     let mut f = 0;
     for p in parts {
         match p {
-            Part::Line(l) => out.push((*l).to_owned()),
+            Part::Line(l) => out.line(l),
             Part::File(file) => {
                 let collapse = plan.collapse.get(f).copied().flatten();
                 let hunks = plan.hunks.get(f).map(Vec::as_slice).unwrap_or(&[]);
@@ -24,27 +51,32 @@ pub(super) fn render(parts: &[Part<'_>], plan: &Plan<'_>, cx: &Context<'_>) -> S
             }
         }
     }
-    out.join("\n")
+    out.text
 }
 
 fn render_file(
-    out: &mut Vec<String>,
+    out: &mut Out,
     file: &File<'_>,
     collapse: Option<&str>,
     hunks: &[Option<Trimmed<'_>>],
     cx: &Context<'_>,
 ) {
     let derivable = derivable_names(&file.header);
-    out.extend(
-        file.header.iter().enumerate().filter(|(k, _)| !derivable.contains(k)).map(|(_, l)| (*l).to_owned()),
-    );
+    for (k, l) in file.header.iter().enumerate() {
+        if !derivable.contains(&k) {
+            out.line(l);
+        }
+    }
     if !file.binary.is_empty() {
-        out.push(format!("(binary patch) {}", cx.marker(file.binary.len(), "lines")));
+        out.line_fmt(format_args!("(binary patch) {}", cx.marker(file.binary.len(), "lines")));
     }
     if let Some(label) = collapse {
         if !file.hunks.is_empty() {
             let (del, add) = changes(file.hunks.iter());
-            out.push(format!("({label}, -{del} +{add} lines) {}", cx.marker(file.hunks.len(), "hunks")));
+            out.line_fmt(format_args!(
+                "({label}, -{del} +{add} lines) {}",
+                cx.marker(file.hunks.len(), "hunks")
+            ));
         }
         return;
     }
@@ -56,14 +88,15 @@ fn render_file(
                 flush_run(out, &mut run, cx);
                 trimmed += t.dropped;
                 for piece in &t.pieces {
-                    out.push(piece.header.to_string());
+                    out.line(&piece.header);
                     for row in &piece.rows {
-                        out.push(match row {
-                            Row::Line(l) => (*l).to_owned(),
-                            Row::Gap { lines, removed, added } => {
-                                format!("(-{removed} +{added} lines) {}", cx.marker(*lines, "lines"))
-                            }
-                        });
+                        match row {
+                            Row::Line(l) => out.line(l),
+                            Row::Gap { lines, removed, added } => out.line_fmt(format_args!(
+                                "(-{removed} +{added} lines) {}",
+                                cx.marker(*lines, "lines")
+                            )),
+                        }
                     }
                 }
             }
@@ -72,17 +105,17 @@ fn render_file(
     }
     flush_run(out, &mut run, cx);
     if trimmed > 0 {
-        out.push(format!("(unchanged context) {}", cx.marker(trimmed, "lines")));
+        out.line_fmt(format_args!("(unchanged context) {}", cx.marker(trimmed, "lines")));
     }
 }
 
 /// One marker line for a run of dropped hunks.
-fn flush_run(out: &mut Vec<String>, run: &mut Vec<&Hunk<'_>>, cx: &Context<'_>) {
+fn flush_run(out: &mut Out, run: &mut Vec<&Hunk<'_>>, cx: &Context<'_>) {
     if run.is_empty() {
         return;
     }
     let (del, add) = changes(run.iter().copied());
-    out.push(format!("(-{del} +{add} lines) {}", cx.marker(run.len(), "hunks")));
+    out.line_fmt(format_args!("(-{del} +{add} lines) {}", cx.marker(run.len(), "hunks")));
     run.clear();
 }
 

@@ -17,8 +17,20 @@ pub(super) struct Score {
     pub must: bool,
 }
 
-fn changed_text(h: &Hunk<'_>) -> String {
-    let mut s = String::new();
+/// `s.to_lowercase()`, without its char-by-char walk when `s` is ASCII.
+fn lower_case(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+/// The hunk heading (enclosing function), then its added and removed lines, without prefixes.
+fn hunk_text(h: &Hunk<'_>) -> String {
+    let mut s = String::with_capacity(h.heading.len() + 1 + h.lines.iter().map(|l| l.len()).sum::<usize>());
+    s.push_str(h.heading);
+    s.push('\n');
     for l in h.lines.iter().filter(|l| h.is_change(l)) {
         s.push_str(h.text(l));
         s.push('\n');
@@ -31,6 +43,7 @@ pub(super) fn score_hunks(
     files: &[&File<'_>],
     collapse: &[Option<Collapse>],
     query: &Query,
+    terms: &rank::Terms<'_>,
     cx: &Context<'_>,
 ) -> Vec<Vec<Score>> {
     // Commit messages: relevance of a commit lifts every hunk in it.
@@ -48,46 +61,39 @@ pub(super) fn score_hunks(
     }
     let message_refs: Vec<&str> = messages.iter().map(String::as_str).collect();
     let message_text = bm25(query, &message_refs);
-    let message_ids = rank::identifier_weights(query, &message_refs);
+    let message_ids = rank::Identifiers::new(query, &message_refs);
     let commit_bonus: Vec<f64> = messages
         .iter()
         .enumerate()
-        .map(|(c, m)| {
-            0.5 * (message_text.get(c).copied().unwrap_or(0.0)
-                + 2.0 * rank::identifier_score(query, &message_ids, m))
-        })
+        .map(|(c, m)| 0.5 * (message_text.get(c).copied().unwrap_or(0.0) + 2.0 * message_ids.score(m)))
         .collect();
 
-    let terms = rank::term_set(query);
     let mut index = Vec::new();
     let mut raws = Vec::new();
-    let mut docs = Vec::new();
     for (f, file) in files.iter().enumerate() {
         if collapse.get(f).is_some_and(Option::is_some) {
             continue;
         }
         for (h, hunk) in file.hunks.iter().enumerate() {
             // The hunk heading (enclosing function) counts as part of the hunk.
-            let raw = format!("{}\n{}", hunk.heading, changed_text(hunk));
-            docs.push(rank::with_subwords(&raw, &terms).into_owned());
-            raws.push(raw);
+            raws.push(hunk_text(hunk));
             index.push((f, h));
         }
     }
-    let doc_refs: Vec<&str> = docs.iter().map(String::as_str).collect();
     let raw_refs: Vec<&str> = raws.iter().map(String::as_str).collect();
-    let text = bm25(query, &doc_refs);
-    let id_weights = rank::identifier_weights(query, &raw_refs);
-    // Question words that single out a few hunks (not `test` in a diff full of tests).
-    let lowered: Vec<String> = raws.iter().map(|r| r.to_lowercase()).collect();
-    let names: Vec<String> = query
+    let text = rank::bm25_with_subwords(&raw_refs, terms);
+    let ids = rank::Identifiers::new(query, &raw_refs);
+    // Question words that single out a few hunks (not `test` in a diff full of tests). Only
+    // definitions ask, so each word's hunk count is worked out on first need.
+    let candidates: Vec<String> = query
         .terms
         .iter()
         .filter(|t| t.len() >= 4)
         .cloned()
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
-        .filter(|n| lowered.iter().filter(|l| l.contains(n.as_str())).count() * 10 <= lowered.len() * 3)
         .collect();
+    let mut rare: Vec<Option<bool>> = vec![None; candidates.len()];
+    let mut lowered: Option<Vec<String>> = None;
 
     let asks_peripheral = rank::asks_peripheral(query);
     let kinds = rank::asked_kinds(query);
@@ -100,8 +106,7 @@ pub(super) fn score_hunks(
             .identifiers
             .iter()
             .any(|id| id.len() >= 4 && id.contains('.') && file.path.ends_with(id.as_str()));
-        let ident =
-            1.5 * rank::identifier_score(query, &id_weights, raw) + if path_named { 3.0 } else { 0.0 };
+        let ident = 1.5 * ids.score(raw) + if path_named { 3.0 } else { 0.0 };
         let mut signal = 0.0;
         if cx.signals.is_error(raw) {
             signal += 0.5;
@@ -118,7 +123,23 @@ pub(super) fn score_hunks(
                 let lower = name.to_lowercase();
                 // A test named after the topic answers only questions about tests.
                 let test = rank::is_test_name(name) || peripheral;
-                named |= !test && names.iter().any(|n| lower.contains(n.as_str()));
+                named |= !test
+                    && candidates.iter().zip(rare.iter_mut()).any(|(n, rare)| {
+                        rank::contains_short(&lower, n)
+                            && *rare.get_or_insert_with(|| {
+                                let lowered = lowered
+                                    .get_or_insert_with(|| raws.iter().map(|r| lower_case(r)).collect());
+                                // In at most 30% of the hunks.
+                                let cap = lowered.len() * 3 / 10 + 1;
+                                let finder = memchr::memmem::Finder::new(n.as_bytes());
+                                lowered
+                                    .iter()
+                                    .filter(|l| finder.find(l.as_bytes()).is_some())
+                                    .take(cap)
+                                    .count()
+                                    < cap
+                            })
+                    });
                 // `what is its function signature`: a changed signature of that kind.
                 let asked = if kinds.contains(&kind) { 1.5 } else { 0.5 };
                 defs = f64::max(defs, asked);
@@ -132,7 +153,7 @@ pub(super) fn score_hunks(
                 + signal
                 + defs
                 + commit_bonus.get(file.commit).copied().unwrap_or(0.0)
-                + 0.5 * rank::path_hits(query, file.path).min(3) as f64
+                + 0.5 * terms.path_hits(file.path).min(3) as f64
                 + ident)
             + if named { 2.0 } else { 0.0 };
         if let Some(s) = scores.get_mut(f).and_then(|r| r.get_mut(h)) {

@@ -3,6 +3,8 @@
 //! with a recomputed `@@ -a,b +c,d @@` header (what `git diff -U<reach>` would print). Changed
 //! lines are never touched.
 
+use std::fmt::Write as _;
+
 use super::parse::Hunk;
 
 /// Unchanged runs inside a hunk shorter than this stay whole: a new header would cost more
@@ -104,7 +106,7 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
                 first: k,
                 old: (old_ln, 0),
                 new: (new_ln, 0),
-                rows: Vec::new(),
+                rows: Vec::with_capacity(n - k),
             });
             cur.old.1 = cur.old.1.saturating_add(d_old);
             cur.new.1 = cur.new.1.saturating_add(d_new);
@@ -205,13 +207,23 @@ impl<'a> Open<'a> {
             return Piece { header: hunk.header.into(), rows: self.rows };
         }
         // git prints an empty side as the line before it, and omits a count of 1.
-        let range = |(start, count): (u32, u32)| match count {
-            0 => format!("{},0", start.saturating_sub(1)),
-            1 => start.to_string(),
-            c => format!("{start},{c}"),
+        let range = |out: &mut String, (start, count): (u32, u32)| {
+            let _ = match count {
+                0 => write!(out, "{},0", start.saturating_sub(1)),
+                1 => write!(out, "{start}"),
+                c => write!(out, "{start},{c}"),
+            };
         };
-        let sep = if hunk.heading.is_empty() { "" } else { " " };
-        let header = format!("@@ -{} +{} @@{sep}{}", range(self.old), range(self.new), hunk.heading);
+        let mut header = String::with_capacity(32 + hunk.heading.len());
+        header.push_str("@@ -");
+        range(&mut header, self.old);
+        header.push_str(" +");
+        range(&mut header, self.new);
+        header.push_str(" @@");
+        if !hunk.heading.is_empty() {
+            header.push(' ');
+            header.push_str(hunk.heading);
+        }
         Piece { header: header.into(), rows: self.rows }
     }
 }

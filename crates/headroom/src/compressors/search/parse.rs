@@ -40,7 +40,10 @@ impl<'a> Row<'a> {
 
 /// Classify every line of `text`.
 pub(super) fn parse(text: &str) -> Vec<Row<'_>> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut lines = super::rank::split_lines(text);
+    for l in &mut lines {
+        *l = l.strip_suffix('\r').unwrap_or(l);
+    }
     let numbered = lines.iter().filter(|l| numbered_row(l).is_some()).count();
     let nonblank = lines.iter().filter(|l| !l.trim().is_empty()).count();
     if nonblank > 0 && numbered * 2 >= nonblank {
@@ -83,6 +86,14 @@ fn parse_headings<'a>(lines: &[&'a str]) -> Vec<Row<'a>> {
 
 /// A path must look like one: no leading blank, and whitespace only inside a directory path.
 fn pathish(path: &str) -> bool {
+    if path.is_ascii() {
+        // Byte for byte what the char tests below say, without decoding.
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        let b = path.as_bytes();
+        return b.first().is_some_and(|f| !space(f))
+            && b.iter().any(u8::is_ascii_alphanumeric)
+            && (!b.iter().any(space) || b.contains(&b'/'));
+    }
     !path.is_empty()
         && !path.starts_with(char::is_whitespace)
         && path.bytes().any(|b| b.is_ascii_alphanumeric())

@@ -2,30 +2,29 @@
 //! the question's terms, definition and test-name detection, path words, and the
 //! near-duplicate key. Scoring itself (BM25) lives in `crate::relevance`.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
-use crate::relevance::Query;
+use crate::relevance::{bm25_counted, bm25_terms, raw_words, Query, TermCounter};
 
 /// `query` with simple word-form variants of each term added (`enums` → `enum`, `print` →
 /// `prints`/`printed`/`printing`), so BM25's exact word match also finds inflected forms.
 pub(in crate::compressors) fn expanded(query: &Query) -> Query {
     let mut terms: Vec<String> = Vec::with_capacity(query.terms.len() * 4);
-    let push = |w: String, terms: &mut Vec<String>| {
-        if w.len() >= 3 && !terms.contains(&w) {
-            terms.push(w);
+    let push = |w: &str, terms: &mut Vec<String>| {
+        if w.len() >= 3 && !terms.iter().any(|x| x == w) {
+            terms.push(w.to_owned());
         }
     };
     for t in &query.terms {
-        push(t.clone(), &mut terms);
-        for v in variants(t) {
-            push(v, &mut terms);
-        }
+        push(t, &mut terms);
+        for_each_variant(t, |v| push(v, &mut terms));
     }
     Query { terms, identifiers: query.identifiers.clone() }
 }
 
-fn variants(t: &str) -> Vec<String> {
+/// Calls `f` with each word-form variant of `t` (never `t` itself), in a fixed order.
+fn for_each_variant(t: &str, mut f: impl FnMut(&str)) {
     let mut bases: Vec<String> = vec![t.to_owned()];
     let n = t.len();
     let cut = |k: usize| t.get(..n - k).unwrap_or("").to_owned();
@@ -58,26 +57,31 @@ fn variants(t: &str) -> Vec<String> {
         }
     }
     bases.extend(extra);
-    let mut out: Vec<String> = Vec::new();
-    for b in &bases {
+    let mut form = String::new();
+    let mut emit = |parts: &[&str]| {
+        form.clear();
+        parts.iter().for_each(|p| form.push_str(p));
+        if form != t {
+            f(&form);
+        }
+    };
+    for b in bases.iter().map(String::as_str) {
         if b.len() < 3 || !b.bytes().all(|c| c.is_ascii_alphabetic()) {
             continue;
         }
         let stem = b.strip_suffix('e').unwrap_or(b);
         let sibilant = ["s", "x", "ch", "sh"].iter().any(|s| b.ends_with(s));
-        let last = b.as_bytes().last().copied().unwrap_or(b'a');
-        let forms = [
-            b.clone(),
-            if sibilant { format!("{b}es") } else { format!("{b}s") },
-            format!("{stem}ed"),
-            format!("{stem}ing"),
-            // Doubled final consonant: `strip` → `stripped`, `stripping`.
-            if is_vowel(last) { String::new() } else { format!("{b}{}ed", last as char) },
-            if is_vowel(last) { String::new() } else { format!("{b}{}ing", last as char) },
-        ];
-        out.extend(forms.into_iter().filter(|f| !f.is_empty() && f != t));
+        emit(&[b]);
+        emit(&[b, if sibilant { "es" } else { "s" }]);
+        emit(&[stem, "ed"]);
+        emit(&[stem, "ing"]);
+        // Doubled final consonant: `strip` → `stripped`, `stripping`.
+        let last = b.get(b.len() - 1..).unwrap_or("a");
+        if !last.bytes().all(is_vowel) {
+            emit(&[b, last, "ed"]);
+            emit(&[b, last, "ing"]);
+        }
     }
-    out
 }
 
 fn is_vowel(b: u8) -> bool {
@@ -138,6 +142,25 @@ const KEYWORDS: &[&str] = &[
     "namespace ",
 ];
 
+/// Bit `a << 8 | b` set when some modifier or keyword starts with bytes `a`, `b`.
+static DEFINITION_PAIRS: [u64; 1024] = {
+    let mut t = [0u64; 1024];
+    let mut i = 0;
+    while i < MODIFIERS.len() + KEYWORDS.len() {
+        let w = if i < MODIFIERS.len() { MODIFIERS[i] } else { KEYWORDS[i - MODIFIERS.len()] }.as_bytes();
+        let pair = (w[0] as usize) << 8 | w[1] as usize;
+        t[pair / 64] |= 1 << (pair % 64);
+        i += 1;
+    }
+    t
+};
+
+/// Does some modifier or keyword start with bytes `a`, `b`?
+fn lead_pair(a: u8, b: u8) -> bool {
+    let pair = usize::from(a) << 8 | usize::from(b);
+    DEFINITION_PAIRS.get(pair / 64).is_some_and(|w| w & (1 << (pair % 64)) != 0)
+}
+
 /// What a definition defines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::compressors) enum DefKind {
@@ -186,13 +209,27 @@ pub(in crate::compressors) fn asked_kinds(query: &Query) -> Vec<DefKind> {
 /// `export function x`, Go `Name Type = value` constants, Python `UPPER = value`, and Java/C#
 /// `public Type name(`.
 pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str)> {
-    let indent = content.len() - content.trim_start().len();
-    let mut t = content.trim_start();
+    let mut t = trim_start(content);
+    let indent = content.len() - t.len();
+    // Most lines start with two bytes no modifier or keyword starts with, and are no constant.
+    let lead = match *t.as_bytes() {
+        [a, ..] if a.is_ascii_uppercase() => true,
+        [a, b, ..] => lead_pair(a, b),
+        _ => false,
+    };
+    if !lead {
+        return None;
+    }
+    // Only words that share `t`'s first byte can prefix it.
+    let same_first = |t: &str, w: &str| t.as_bytes().first() == w.as_bytes().first();
     let mut modified = false;
     let mut stripped = true;
     while stripped {
         stripped = false;
         for m in MODIFIERS {
+            if !same_first(t, m) {
+                continue;
+            }
             if let Some(r) = t.strip_prefix(m) {
                 t = r.trim_start();
                 modified = true;
@@ -214,6 +251,9 @@ pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str
         }
     }
     for k in KEYWORDS {
+        if !same_first(t, k) {
+            continue;
+        }
         let Some(rest) = t.strip_prefix(k) else { continue };
         // Local `var` bindings are not definitions worth ranking.
         if k.starts_with("var") && indent > 0 && !modified {
@@ -262,6 +302,18 @@ pub(in crate::compressors) fn definition(content: &str) -> Option<(DefKind, &str
         }
     }
     None
+}
+
+/// `s.trim_start()`, sweeping ASCII whitespace bytes without decoding chars.
+fn trim_start(s: &str) -> &str {
+    let ascii =
+        s.bytes().take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')).count();
+    let rest = s.get(ascii..).unwrap_or("");
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
 }
 
 fn ident_prefix(s: &str) -> &str {
@@ -327,12 +379,6 @@ pub(in crate::compressors) fn path_words(path: &str) -> impl Iterator<Item = Str
     path.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 2).map(str::to_lowercase)
 }
 
-/// How many of the query's terms name a word of `path`.
-pub(in crate::compressors) fn path_hits(query: &Query, path: &str) -> usize {
-    let words: Vec<String> = path_words(path).collect();
-    query.terms.iter().filter(|t| words.iter().any(|w| w == *t)).count()
-}
-
 /// Is `path` a test, doc or changelog file (usually less central than implementation)?
 pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
     let p = path.to_ascii_lowercase();
@@ -348,52 +394,307 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
         || p.contains("history")
 }
 
+/// The question's terms as a set, for [`with_subwords`] and [`count_with_subwords`], with a
+/// cheap screen (first byte and length) so most words are rejected before they are lowercased
+/// and hashed.
+pub(in crate::compressors) struct Terms<'q> {
+    /// Each distinct term: how many times the question lists it, and its index in
+    /// [`bm25_terms`] order.
+    set: HashMap<&'q str, (usize, usize)>,
+    all: &'q [String],
+    /// The distinct terms in [`bm25_terms`] order.
+    wanted: Vec<&'q str>,
+    /// `lens[b]`: bit `n` set when some term starts with byte `b` and is `n` bytes long (bit
+    /// 63: 63 or more).
+    lens: [u64; 256],
+}
+
+impl<'q> Terms<'q> {
+    /// Could the ASCII `piece` equal a term once lowercased?
+    fn may_hold_ascii(&self, piece: &[u8]) -> bool {
+        let Some(&first) = piece.first() else { return false };
+        let mask = self.lens.get(usize::from(first.to_ascii_lowercase())).copied().unwrap_or(0);
+        mask & (1u64 << piece.len().min(63)) != 0
+    }
+
+    /// The ASCII `piece`, lowercased into `buf`, and its term's BM25 index, if it is a term.
+    fn index_ascii(&self, piece: &str, buf: &mut String) -> Option<usize> {
+        if !self.may_hold_ascii(piece.as_bytes()) {
+            return None;
+        }
+        buf.clear();
+        buf.push_str(piece);
+        buf.make_ascii_lowercase();
+        self.set.get(buf.as_str()).map(|&(_, i)| i)
+    }
+
+    /// Is the ASCII `piece`, lowercased (into `buf`), a term?
+    fn holds_ascii(&self, piece: &str, buf: &mut String) -> bool {
+        self.index_ascii(piece, buf).is_some()
+    }
+
+    /// How many of the question's terms name a word of `path` (split on non-alphanumerics,
+    /// lowercased, 2 bytes or more).
+    pub(in crate::compressors) fn path_hits(&self, path: &str) -> usize {
+        if self.set.is_empty() {
+            return 0;
+        }
+        if !path.is_ascii() {
+            let words: Vec<String> = path_words(path).collect();
+            return self.all.iter().filter(|t| words.iter().any(|w| w == *t)).count();
+        }
+        let mut buf = String::new();
+        let mut hit: Vec<&str> = Vec::new();
+        for w in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
+            if self.holds_ascii(w, &mut buf) && !hit.contains(&buf.as_str()) {
+                if let Some((&t, _)) = self.set.get_key_value(buf.as_str()) {
+                    hit.push(t);
+                }
+            }
+        }
+        hit.iter().map(|t| self.set.get(t).map_or(0, |&(times, _)| times)).sum()
+    }
+}
+
 /// The question's terms as a set, for [`with_subwords`].
-pub(in crate::compressors) fn term_set(query: &Query) -> HashSet<&str> {
-    query.terms.iter().map(String::as_str).collect()
+pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
+    let mut lens = [0u64; 256];
+    for t in &query.terms {
+        if let Some(mask) = t.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
+            *mask |= 1u64 << t.len().min(63);
+        }
+    }
+    let wanted = bm25_terms(query);
+    let mut set: HashMap<&str, (usize, usize)> = HashMap::default();
+    for (i, &t) in wanted.iter().enumerate() {
+        set.insert(t, (0, i));
+    }
+    for t in &query.terms {
+        if let Some((times, _)) = set.get_mut(t.as_str()) {
+            *times += 1;
+        }
+    }
+    Terms { set, all: &query.terms, wanted, lens }
 }
 
 /// `text` followed by those camelCase / snake_case pieces of its compound words that are
 /// question terms, so BM25 matches `state` in `from_fn_with_state` and `router` in
 /// `MethodRouter` as well as the whole words. Borrows when nothing is added.
-pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &HashSet<&str>) -> Cow<'t, str> {
+pub(in crate::compressors) fn with_subwords<'t>(text: &'t str, terms: &Terms<'_>) -> Cow<'t, str> {
+    if terms.set.is_empty() {
+        return Cow::Borrowed(text);
+    }
     let mut out: Option<String> = None;
     let mut piece = String::new();
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-        let b = word.as_bytes();
-        let compound = b.contains(&b'_')
-            || b.windows(2).any(|w| {
-                w.first().is_some_and(u8::is_ascii_lowercase) && w.get(1).is_some_and(u8::is_ascii_uppercase)
+    let mut add = |piece: &str| {
+        let o = out.get_or_insert_with(|| {
+            let mut o = String::with_capacity(text.len() + 64);
+            o.push_str(text);
+            o
+        });
+        o.push(' ');
+        o.push_str(piece);
+    };
+    if text.is_ascii() {
+        for_each_ascii_word(text, |word, compound| {
+            if compound {
+                for_each_piece(word, |part| {
+                    if terms.holds_ascii(part, &mut piece) {
+                        add(&piece);
+                    }
+                });
+            }
+        });
+    } else {
+        for word in raw_words(text) {
+            let b = word.as_bytes();
+            let camel = |w: &[u8]| matches!(w, [x, y] if x.is_ascii_lowercase() && y.is_ascii_uppercase());
+            if !(b.contains(&b'_') || b.windows(2).any(camel)) {
+                continue;
+            }
+            for_each_piece(word, |part| {
+                let hit = if part.is_ascii() {
+                    terms.holds_ascii(part, &mut piece)
+                } else {
+                    piece.clear();
+                    piece.extend(part.chars().flat_map(char::to_lowercase));
+                    terms.set.contains_key(piece.as_str())
+                };
+                if hit {
+                    add(&piece);
+                }
             });
-        if !compound {
-            continue;
-        }
-        let mut start = 0;
-        for i in 1..=b.len() {
-            let at_end = i == b.len();
-            let boundary = at_end
-                || b.get(i) == Some(&b'_')
-                || b.get(i - 1) == Some(&b'_')
-                || b.get(i - 1).is_some_and(u8::is_ascii_lowercase)
-                    && b.get(i).is_some_and(u8::is_ascii_uppercase);
-            if !boundary || !word.is_char_boundary(i) {
-                continue;
-            }
-            let part = word.get(start..i).unwrap_or("").trim_matches('_');
-            start = i;
-            if part.len() < 3 {
-                continue;
-            }
-            piece.clear();
-            piece.extend(part.chars().flat_map(char::to_lowercase));
-            if terms.contains(piece.as_str()) {
-                let o = out.get_or_insert_with(|| text.to_owned());
-                o.push(' ');
-                o.push_str(&piece);
-            }
         }
     }
     out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// BM25 counts of [`with_subwords`]`(text)`, tokenized as BM25 does, added to `row` (one slot
+/// per term of [`Terms::wanted`]); returns its token count. ASCII text is read in one sweep,
+/// without building the longer string.
+fn count_with_subwords(
+    text: &str,
+    terms: &Terms<'_>,
+    counter: &mut TermCounter<'_>,
+    buf: &mut String,
+    row: &mut [u32],
+) -> u32 {
+    if !text.is_ascii() {
+        return counter.count(&with_subwords(text, terms), row);
+    }
+    let mut len = 0u32;
+    let mut hit = |i: usize, len: &mut u32| {
+        *len += 1;
+        if let Some(x) = row.get_mut(i) {
+            *x += 1;
+        }
+    };
+    for_each_ascii_word(text, |word, compound| {
+        if word.len() < 2 {
+            return;
+        }
+        match terms.index_ascii(word, buf) {
+            Some(i) => hit(i, &mut len),
+            None => len += 1,
+        }
+        // Each piece that is a term is one more token (appended by `with_subwords`).
+        if compound {
+            for_each_piece(word, |part| {
+                if let Some(i) = terms.index_ascii(part, buf) {
+                    hit(i, &mut len);
+                }
+            });
+        }
+    });
+    len
+}
+
+/// BM25 scores of `docs` each followed by its subword pieces: `bm25(query, with_subwords(doc))`
+/// for the query `terms` was made from, without building the longer strings.
+pub(in crate::compressors) fn bm25_with_subwords(docs: &[&str], terms: &Terms<'_>) -> Vec<f64> {
+    let t = terms.wanted.len();
+    if t == 0 {
+        return vec![0.0; docs.len()];
+    }
+    let mut counter = TermCounter::new(&terms.wanted);
+    let mut buf = String::new();
+    let mut counts = vec![0u32; docs.len() * t];
+    let mut lens = Vec::with_capacity(docs.len());
+    for (d, row) in docs.iter().zip(counts.chunks_mut(t)) {
+        lens.push(count_with_subwords(d, terms, &mut counter, &mut buf, row));
+    }
+    bm25_counted(t, &lens, counts)
+}
+
+/// Words of ASCII `text` (runs of letters, digits and `_`), each with whether it is compound
+/// (holds a `_` or a lower→upper step).
+fn for_each_ascii_word(text: &str, mut f: impl FnMut(&str, bool)) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let mut class = byte_class(c);
+        if class & WORD == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut seen = 0u8;
+        loop {
+            i += 1;
+            let Some(&next) = b.get(i) else { break };
+            let next_class = byte_class(next);
+            if next_class & WORD == 0 {
+                break;
+            }
+            // UPPER sits one bit above LOWER: a lower byte then an upper one sets UPPER.
+            seen |= class & UNDERSCORE | (class << 1) & next_class & UPPER;
+            class = next_class;
+        }
+        seen |= class & UNDERSCORE;
+        f(text.get(start..i).unwrap_or(""), seen != 0);
+    }
+}
+
+/// The pieces of compound `word` of 3 bytes or more: its runs between `_`s, cut again at
+/// lower→upper steps (ASCII bytes, so char boundaries).
+fn for_each_piece(word: &str, mut f: impl FnMut(&str)) {
+    let b = word.as_bytes();
+    let mut p = 0;
+    while let Some(&first) = b.get(p) {
+        if first == b'_' {
+            p += 1;
+            continue;
+        }
+        let start = p;
+        let mut class = byte_class(first);
+        p += 1;
+        while let Some(&c) = b.get(p) {
+            let next = byte_class(c);
+            if next & UNDERSCORE != 0 || (class << 1) & next & UPPER != 0 {
+                break;
+            }
+            class = next;
+            p += 1;
+        }
+        if p - start >= 3 {
+            if let Some(part) = word.get(start..p) {
+                f(part);
+            }
+        }
+    }
+}
+
+/// Byte classes for [`with_subwords`]: bit flags.
+const WORD: u8 = 1;
+const LOWER: u8 = 2;
+const UPPER: u8 = 4;
+const UNDERSCORE: u8 = 8;
+
+/// [`WORD`] | [`LOWER`] / [`UPPER`] / [`UNDERSCORE`] per ASCII byte (0 for the rest).
+static BYTE_CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_lowercase() {
+            WORD | LOWER
+        } else if c.is_ascii_uppercase() {
+            WORD | UPPER
+        } else if c.is_ascii_digit() {
+            WORD
+        } else if c == b'_' {
+            WORD | UNDERSCORE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+fn byte_class(c: u8) -> u8 {
+    BYTE_CLASSES.get(usize::from(c)).copied().unwrap_or(0)
+}
+
+/// `text.split('\n')`, found with a vectorised byte search (the std splitter pays a call per
+/// line).
+pub(in crate::compressors) fn split_lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        out.push(text.get(start..nl).unwrap_or(""));
+        start = nl + 1;
+    }
+    out.push(text.get(start..).unwrap_or(""));
+    out
+}
+
+/// Does `hay` contain `needle`? A plain scan, for short haystacks (a definition's name), where
+/// building a substring searcher costs more than the search.
+pub(in crate::compressors) fn contains_short(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else { return true };
+    hay.windows(needle.len()).any(|w| w.first() == Some(&first) && w.get(1..) == Some(rest))
 }
 
 /// `x` rounded to 1e-6, so scores summed in hash-map order compare equal when they are equal.
@@ -403,6 +704,23 @@ pub(in crate::compressors) fn quantize(x: f64) -> f64 {
 
 /// Key under which near-identical lines collapse: whitespace dropped, digit runs folded.
 pub(in crate::compressors) fn near_dup_key(content: &str) -> String {
+    if content.is_ascii() {
+        let mut out = Vec::with_capacity(content.len());
+        let mut last_digit = false;
+        for &b in content.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+                continue;
+            }
+            let digit = b.is_ascii_digit();
+            if !digit {
+                out.push(b);
+            } else if !last_digit {
+                out.push(b'#');
+            }
+            last_digit = digit;
+        }
+        return String::from_utf8(out).unwrap_or_default();
+    }
     let mut out = String::with_capacity(content.len());
     let mut last_digit = false;
     for c in content.chars() {
@@ -422,37 +740,37 @@ pub(in crate::compressors) fn near_dup_key(content: &str) -> String {
     out
 }
 
-/// Weight of each query identifier: rare ones (few of `docs` contain them) weigh most;
-/// identifiers present in most docs (the searched pattern itself) weigh nothing.
-pub(in crate::compressors) fn identifier_weights(query: &Query, docs: &[&str]) -> Vec<f64> {
-    let n = docs.len() as f64;
-    query
-        .identifiers
-        .iter()
-        .map(|id| {
-            if id.len() < 3 {
-                return 0.0;
-            }
-            let finder = memchr::memmem::Finder::new(id.as_bytes());
-            let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
-            if df == 0.0 || df > n * 0.5 {
-                0.0
-            } else {
-                ((n + 1.0) / (df + 0.5)).ln().max(0.5)
-            }
-        })
-        .collect()
+/// The question's identifiers, weighted by rarity over some docs, with a finder for each
+/// that counts.
+pub(in crate::compressors) struct Identifiers {
+    /// (finder, weight) of every identifier with a positive weight, in question order.
+    weighted: Vec<(memchr::memmem::Finder<'static>, f64)>,
 }
 
-/// Sum of the weights of identifiers that `text` contains verbatim.
-pub(in crate::compressors) fn identifier_score(query: &Query, weights: &[f64], text: &str) -> f64 {
-    query
-        .identifiers
-        .iter()
-        .zip(weights)
-        .filter(|(id, w)| **w > 0.0 && text.contains(id.as_str()))
-        .map(|(_, w)| *w)
-        .sum()
+impl Identifiers {
+    /// Weight of each query identifier: rare ones (few of `docs` contain them) weigh most;
+    /// identifiers present in most docs (the searched pattern itself) weigh nothing.
+    pub(in crate::compressors) fn new(query: &Query, docs: &[&str]) -> Self {
+        let n = docs.len() as f64;
+        let weighted = query
+            .identifiers
+            .iter()
+            .filter(|id| id.len() >= 3)
+            .filter_map(|id| {
+                let finder = memchr::memmem::Finder::new(id.as_bytes()).into_owned();
+                let df = docs.iter().filter(|d| finder.find(d.as_bytes()).is_some()).count() as f64;
+                let weight =
+                    if df == 0.0 || df > n * 0.5 { 0.0 } else { ((n + 1.0) / (df + 0.5)).ln().max(0.5) };
+                (weight > 0.0).then_some((finder, weight))
+            })
+            .collect();
+        Self { weighted }
+    }
+
+    /// Sum of the weights of identifiers that `text` contains verbatim (in question order).
+    pub(in crate::compressors) fn score(&self, text: &str) -> f64 {
+        self.weighted.iter().filter(|(f, _)| f.find(text.as_bytes()).is_some()).map(|(_, w)| *w).sum()
+    }
 }
 
 #[cfg(test)]
@@ -506,6 +824,32 @@ mod tests {
             "x from_fn_with_state(MethodRouter) state router"
         );
         assert_eq!(with_subwords("plain words", &terms), "plain words");
+    }
+
+    #[test]
+    fn counted_bm25_matches_bm25_of_subwords() {
+        let docs = [
+            "let app = Router::new().with_state(state); // MethodRouter",
+            "pub fn from_fn_with_state<F>(f: F, state: S) -> FromFnLayer",
+            "x",
+            "",
+            "Zustände_state über stateRouter Straße_with ÉTAT_state",
+            "WITH_STATE with_state WithState withState __state__",
+        ];
+        for question in ["which state does the router take with_state", "nothing matches here", ""] {
+            let q = expanded(&Query::new(question));
+            let terms = term_set(&q);
+            let subworded: Vec<String> = docs.iter().map(|d| with_subwords(d, &terms).into_owned()).collect();
+            let want = crate::relevance::bm25(&q, &subworded.iter().map(String::as_str).collect::<Vec<_>>());
+            assert_eq!(bm25_with_subwords(&docs, &terms), want, "{question}");
+        }
+    }
+
+    #[test]
+    fn lines_split_like_std() {
+        for text in ["", "\n", "a", "a\nb", "a\n\nb\n", "\r\n x \n\n"] {
+            assert_eq!(split_lines(text), text.split('\n').collect::<Vec<_>>());
+        }
     }
 
     #[test]

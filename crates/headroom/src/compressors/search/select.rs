@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet as HashSet;
 use super::parse::{Kind, Row};
 use super::rank;
 use crate::compressors::Context;
-use crate::relevance::{bm25, substring_doc_freq, Query};
+use crate::relevance::Query;
 
 /// Share of the listing's bytes kept when the caller sets no target ratio.
 const DEFAULT_KEEP: f64 = 0.25;
@@ -57,10 +57,14 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
     let keep_share = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.05, 0.95));
     let budget = (total as f64 * keep_share) as usize;
 
-    let mut order: Vec<usize> =
-        (0..rows.len()).filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match)).collect();
     let score_of = |i: usize| scores.get(i).map_or(0.0, |s| s.total);
-    order.sort_by(|&a, &b| score_of(b).total_cmp(&score_of(a)).then(a.cmp(&b)));
+    // Best first; equal scores in input order.
+    let mut ranked: Vec<(f64, usize)> = (0..rows.len())
+        .filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match))
+        .map(|i| (score_of(i), i))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let order: Vec<usize> = ranked.into_iter().map(|(_, i)| i).collect();
 
     let group = groups(rows);
     let mut seen: HashSet<(usize, String)> = HashSet::default();
@@ -113,17 +117,15 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let contents: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.content).collect();
     let raws: Vec<&str> = idx.iter().filter_map(|&i| rows.get(i)).map(|r| r.raw).collect();
     let terms = rank::term_set(query);
-    let docs: Vec<std::borrow::Cow<'_, str>> =
-        contents.iter().map(|c| rank::with_subwords(c, &terms)).collect();
-    let text_scores = bm25(query, &docs.iter().map(|d| d.as_ref()).collect::<Vec<_>>());
-    let id_weights = rank::identifier_weights(query, &raws);
-    let pattern = infer_pattern(&contents);
+    let text_scores = rank::bm25_with_subwords(&contents, &terms);
+    let ids = rank::Identifiers::new(query, &raws);
     let def_weight =
         if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
     let wants_peripheral = rank::asks_peripheral(query);
     let kinds = rank::asked_kinds(query);
-    // Question words that single out a few matches; the searched pattern (in most of them) does not.
-    let lowered: Vec<String> = contents.iter().take(400).map(|c| c.to_lowercase()).collect();
+    // Question words that single out a few matches; the searched pattern (in most of them) does
+    // not. Only definitions ask, so document frequencies (and the searched pattern) are worked
+    // out on first need, each at most once.
     let candidates: Vec<String> = query
         .terms
         .iter()
@@ -131,9 +133,9 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         .cloned()
         .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
         .collect();
-    let df = substring_doc_freq(&candidates.iter().map(String::as_str).collect::<Vec<_>>(), &lowered);
-    let names: Vec<String> =
-        candidates.into_iter().zip(df).filter(|(_, df)| df * 2 < lowered.len()).map(|(n, _)| n).collect();
+    let mut singles: Vec<Option<bool>> = vec![None; candidates.len()];
+    let mut folded: Option<Folded> = None;
+    let mut pattern: Option<Option<String>> = None;
 
     let mut scores = vec![Score::default(); rows.len()];
     let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
@@ -141,13 +143,32 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     for (k, &i) in idx.iter().enumerate() {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
-        let identifier = 1.5 * rank::identifier_score(query, &id_weights, row.raw);
+        let identifier = 1.5 * ids.score(row.raw);
         let def = rank::definition(row.content);
         let definition = def.map_or(0.0, |(kind, name)| {
             let name = name.to_lowercase();
-            let base = if names.iter().any(|n| name.contains(n.as_str())) {
+            let named = candidates.iter().zip(singles.iter_mut()).any(|(n, single)| {
+                rank::contains_short(&name, n)
+                    && *single.get_or_insert_with(|| {
+                        let f = folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE));
+                        let m = f.docs(NAME_SAMPLE);
+                        // In fewer than half of the matches.
+                        let cap = m.div_ceil(2);
+                        f.count(n, m, cap) < cap
+                    })
+            });
+            let base = if named {
                 DEF_NAMED
-            } else if pattern.as_deref().is_some_and(|p| name.contains(p)) {
+            } else if pattern
+                .get_or_insert_with(|| {
+                    infer_pattern(
+                        &contents,
+                        folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE)),
+                    )
+                })
+                .as_deref()
+                .is_some_and(|p| name.contains(p))
+            {
                 DEF_PATTERN
             } else {
                 DEF_OTHER
@@ -169,7 +190,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
             } else {
                 1.0
             };
-            cached = (row.path, 0.5 * (rank::path_hits(query, row.path).min(3) as f64), weight);
+            cached = (row.path, 0.5 * (terms.path_hits(row.path).min(3) as f64), weight);
         }
         let (_, path, weight) = cached;
         let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
@@ -194,11 +215,102 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     scores
 }
 
+/// Matches whose document frequency decides whether a question word is rare.
+const NAME_SAMPLE: usize = 400;
+/// Matches the searched pattern is guessed from.
+const PATTERN_SAMPLE: usize = 200;
+
+/// The first matches' contents (single lines) lowercased (as `str::to_lowercase`) and joined
+/// by `\n`, so one substring scan counts the matches that contain a word.
+struct Folded {
+    text: String,
+    /// Byte end of each content in `text` (the `\n` after it, or the end).
+    ends: Vec<usize>,
+}
+
+impl Folded {
+    fn new(contents: &[&str], n: usize) -> Self {
+        let n = n.min(contents.len());
+        let mut text = String::with_capacity(contents.iter().take(n).map(|c| c.len() + 1).sum());
+        let mut ends = Vec::with_capacity(n);
+        for c in contents.iter().take(n) {
+            if !ends.is_empty() {
+                text.push('\n');
+            }
+            if c.is_ascii() {
+                let from = text.len();
+                text.push_str(c);
+                if let Some(piece) = text.get_mut(from..) {
+                    piece.make_ascii_lowercase();
+                }
+            } else {
+                text.push_str(&c.to_lowercase());
+            }
+            ends.push(text.len());
+        }
+        Self { text, ends }
+    }
+
+    /// How many of the first `n` contents are held.
+    fn docs(&self, n: usize) -> usize {
+        n.min(self.ends.len())
+    }
+
+    /// Start of content `d` in `text`.
+    fn start(&self, d: usize) -> usize {
+        d.checked_sub(1).and_then(|p| self.ends.get(p)).map_or(0, |&e| e + 1)
+    }
+
+    /// How many of the first `n` contents contain `pat`, counting no further than `cap`.
+    fn count(&self, pat: &str, n: usize, cap: usize) -> usize {
+        let n = self.docs(n);
+        self.scan(pat, |found, _| (found < cap).then(|| n.saturating_sub(1)))
+    }
+
+    /// How many of the first `n` contents contain `pat`, when that is at least `need`.
+    fn count_at_least(&self, pat: &str, n: usize, need: usize) -> Option<usize> {
+        let n = self.docs(n);
+        // The next match must come within the misses still allowed.
+        let found = self.scan(pat, |found, next| {
+            let slack = (found + n).checked_sub(next)?.checked_sub(need)?;
+            (next < n).then(|| (next + slack).min(n.saturating_sub(1)))
+        });
+        (found >= need).then_some(found)
+    }
+
+    /// Count the contents that contain `pat`, in order: `horizon(found, next content)` names
+    /// the last content worth searching for the next match, or `None` once the answer is
+    /// settled.
+    fn scan(&self, pat: &str, horizon: impl Fn(usize, usize) -> Option<usize>) -> usize {
+        // Contents are lines: no `\n` in any, so a pattern with one is in none (and no match
+        // ever spans two contents).
+        if pat.contains('\n') {
+            return 0;
+        }
+        let finder = memchr::memmem::Finder::new(pat.as_bytes());
+        let bytes = self.text.as_bytes();
+        let mut found = 0;
+        let mut d = 0;
+        while let Some(last) = horizon(found, d).filter(|&l| l >= d && l < self.ends.len()) {
+            let from = self.start(d);
+            let to = self.ends.get(last).copied().unwrap_or(0);
+            let Some(at) = bytes.get(from..to).and_then(|h| finder.find(h)).map(|o| from + o) else {
+                break;
+            };
+            // The content holding the match.
+            while self.ends.get(d).is_some_and(|&e| e < at + pat.len()) {
+                d += 1;
+            }
+            found += 1;
+            d += 1;
+        }
+        found
+    }
+}
+
 /// The searched string, guessed as the longest word piece found in nearly every match (case
 /// folded): `ShellCompDirective` from `ShellCompDirectiveNoSpace`, `ShellCompDirectiveDefault`.
-fn infer_pattern(contents: &[&str]) -> Option<String> {
-    const SAMPLE: usize = 200;
-    let sample: Vec<String> = contents.iter().take(SAMPLE).map(|c| c.to_lowercase()).collect();
+fn infer_pattern(contents: &[&str], folded: &Folded) -> Option<String> {
     let first = contents.first()?;
     let mut cands: Vec<String> = Vec::new();
     for word in first.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
@@ -213,15 +325,19 @@ fn infer_pattern(contents: &[&str]) -> Option<String> {
             }
         }
     }
-    let dfs = substring_doc_freq(&cands.iter().map(String::as_str).collect::<Vec<_>>(), &sample);
+    // In at least 80% of the sample: only such a piece can be the answer, so the others are
+    // dropped as soon as they miss too many matches.
+    let n = folded.docs(PATTERN_SAMPLE);
+    let need = (8 * n).div_ceil(10);
     let mut best: Option<(usize, String)> = None;
-    for (cand, df) in cands.into_iter().zip(dfs) {
+    for cand in cands {
+        let Some(df) = folded.count_at_least(&cand, n, need) else { continue };
         let better = best.as_ref().is_none_or(|(bdf, b)| df > *bdf || df == *bdf && cand.len() > b.len());
         if better {
             best = Some((df, cand));
         }
     }
-    best.filter(|(df, _)| df * 10 >= sample.len() * 8).map(|(_, c)| c)
+    best.map(|(_, c)| c)
 }
 
 /// Byte offsets where camelCase / snake_case pieces of `word` start, plus its end.
@@ -286,9 +402,9 @@ mod tests {
     fn pattern_is_the_common_piece() {
         let c =
             ["ShellCompDirectiveNoSpace", "return nil, ShellCompDirectiveDefault", "x ShellCompDirective y"];
-        assert_eq!(infer_pattern(&c).as_deref(), Some("shellcompdirective"));
+        assert_eq!(infer_pattern(&c, &Folded::new(&c, NAME_SAMPLE)).as_deref(), Some("shellcompdirective"));
         let c =
             ["let app = Router::new().with_state(state);", "pub fn from_fn_with_state<F>(", ".with_state(x)"];
-        assert_eq!(infer_pattern(&c).as_deref(), Some("with_state"));
+        assert_eq!(infer_pattern(&c, &Folded::new(&c, NAME_SAMPLE)).as_deref(), Some("with_state"));
     }
 }
