@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
+
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
     "does", "did", "done", "this", "that", "these", "those", "with", "from", "into", "any", "all", "each",
@@ -21,8 +23,90 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The word tokens of `text` as written: runs of letters, digits and `_`, at least 2 bytes.
-fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| w.len() >= 2)
+fn raw_words(text: &str) -> RawWords<'_> {
+    RawWords { text, pos: 0 }
+}
+
+/// Byte classes for [`RawWords`].
+const SEP: u8 = 0;
+const WORD: u8 = 1;
+/// A byte of a non-ASCII char: the char decides.
+const WIDE: u8 = 2;
+
+/// [`SEP`], [`WORD`] (ASCII letter, digit, `_`) or [`WIDE`] for every byte value.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            WIDE
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            WORD
+        } else {
+            SEP
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Iterator behind [`raw_words`]: scans bytes through a class table, decoding a char only
+/// where the text is not ASCII.
+struct RawWords<'a> {
+    text: &'a str,
+    /// Always on a char boundary.
+    pos: usize,
+}
+
+impl RawWords<'_> {
+    /// At a [`WIDE`] byte: the byte length of the char there, and whether it is a word char.
+    fn wide_char(&self) -> (usize, bool) {
+        match self.text.get(self.pos..).and_then(|r| r.chars().next()) {
+            Some(c) => (c.len_utf8(), c.is_alphanumeric()),
+            None => (1, false),
+        }
+    }
+}
+
+impl<'a> Iterator for RawWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        loop {
+            // Skip separators.
+            let b = *bytes.get(self.pos)?;
+            match BYTE_CLASS[usize::from(b)] {
+                WORD => {}
+                WIDE => {
+                    let (n, word) = self.wide_char();
+                    if !word {
+                        self.pos += n;
+                        continue;
+                    }
+                }
+                _ => {
+                    self.pos += 1;
+                    continue;
+                }
+            }
+            let start = self.pos;
+            while let Some(&b) = bytes.get(self.pos) {
+                match BYTE_CLASS[usize::from(b)] {
+                    WORD => self.pos += 1,
+                    WIDE => match self.wide_char() {
+                        (n, true) => self.pos += n,
+                        _ => break,
+                    },
+                    _ => break,
+                }
+            }
+            if self.pos - start >= 2 {
+                return self.text.get(start..self.pos);
+            }
+        }
+    }
 }
 
 /// [`words`], each stemmed, without allocating per word: `f` sees each in turn.
@@ -121,7 +205,8 @@ impl Query {
         }
         let mut hit = vec![false; self.terms.len()];
         let first = FirstBytes::of(&self.terms);
-        for_each_word(text, &mut String::new(), &|b| first.may_match(b), &mut |w| {
+        let may_match = |raw: &[u8]| raw.first().is_some_and(|&b| first.may_match(b));
+        for_each_word(text, &mut String::new(), may_match, |w| {
             if let Some(i) = w.and_then(|w| self.terms.iter().position(|t| t == w)) {
                 if let Some(h) = hit.get_mut(i) {
                     *h = true;
@@ -145,7 +230,7 @@ pub(crate) fn bm25(query: &Query, docs: &[&str]) -> Vec<f64> {
             wanted.push(t.clone());
         }
     }
-    let tally = Tally::new(docs, &wanted, for_each_word);
+    let tally = Tally::new(docs, &wanted, Tokens::Words);
     (0..n).map(|d| tally.score(d).0).collect()
 }
 
@@ -201,9 +286,68 @@ impl FirstBytes {
     }
 }
 
-/// A tokenizer for [`Tally`]: calls `f` once per token of `text`, with the lowercased token
-/// (in `buf`) when `may_match` accepts its raw first byte, else with `None`.
-type Tokens = fn(&str, &mut String, &dyn Fn(u8) -> bool, &mut dyn FnMut(Option<&str>));
+/// Which first two bytes the wanted terms start with, for [`Tally`]: a finer sieve than
+/// [`FirstBytes`]. Exact: every wanted term has at least 3 bytes, lowercasing maps ASCII to
+/// ASCII byte for byte, and stemming only rewrites from the third byte on, so a token whose
+/// first two raw bytes are ASCII can equal a wanted term only if they lowercase to the term's.
+/// Tokens starting with a non-ASCII byte always pass.
+struct Prefixes {
+    /// Bit `b` of entry `a`: some wanted term starts with ASCII bytes `a`, `b`.
+    pairs: [u128; 128],
+    /// A wanted term shorter than 2 bytes: nothing can be ruled out.
+    all: bool,
+}
+
+impl Prefixes {
+    fn of(wanted: &[String]) -> Self {
+        let mut pairs = [0u128; 128];
+        let mut all = false;
+        for w in wanted {
+            match w.as_bytes() {
+                [a, b, ..] => {
+                    if let Some(p) = pairs.get_mut(usize::from(*a)).filter(|_| b.is_ascii()) {
+                        *p |= 1u128 << b;
+                    }
+                }
+                _ => all = true,
+            }
+        }
+        Self { pairs, all }
+    }
+
+    /// Could a token with raw bytes `raw` (at least 2) equal a wanted term once lowercased and
+    /// stemmed?
+    fn may_match(&self, raw: &[u8]) -> bool {
+        match raw {
+            [a, b, ..] if a.is_ascii() && b.is_ascii() => {
+                self.all
+                    || self
+                        .pairs
+                        .get(usize::from(a.to_ascii_lowercase()))
+                        .is_some_and(|p| p & (1u128 << b.to_ascii_lowercase()) != 0)
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Which tokens [`Tally`] counts.
+#[derive(Clone, Copy)]
+enum Tokens {
+    /// [`words`].
+    Words,
+    /// [`stemmed_words`].
+    Stems,
+}
+
+/// Reusable buffers for the tokenizers.
+#[derive(Default)]
+struct Scratch {
+    /// The current token, lowercased (and stemmed).
+    buf: String,
+    /// Byte ranges of the current word's parts.
+    parts: Vec<(usize, usize)>,
+}
 
 /// Per-document counts of the wanted terms, document lengths and document frequencies.
 struct Tally {
@@ -217,22 +361,31 @@ struct Tally {
 impl Tally {
     fn new(docs: &[&str], wanted: &[String], tokens: Tokens) -> Self {
         let t = wanted.len();
-        let first = FirstBytes::of(wanted);
-        let may_match = |b: u8| first.may_match(b);
-        let mut buf = String::new();
+        let prefixes = Prefixes::of(wanted);
+        let may_match = |raw: &[u8]| prefixes.may_match(raw);
+        // Term → its first index (as `position` would find it).
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, w) in wanted.iter().enumerate() {
+            index.entry(w.as_str()).or_insert(i);
+        }
+        let mut scratch = Scratch::default();
         let mut counts = vec![0u32; docs.len() * t];
         let mut lens = Vec::with_capacity(docs.len());
         let mut df = vec![0u32; t];
         for (d, row) in docs.iter().zip(counts.chunks_mut(t.max(1))) {
             let mut len = 0u32;
-            tokens(d, &mut buf, &may_match, &mut |w| {
+            let mut count = |w: Option<&str>| {
                 len += 1;
-                if let Some(i) = w.and_then(|w| wanted.iter().position(|x| x == w)) {
+                if let Some(&i) = w.and_then(|w| index.get(w)) {
                     if let Some(x) = row.get_mut(i) {
                         *x += 1;
                     }
                 }
-            });
+            };
+            match tokens {
+                Tokens::Words => for_each_word(d, &mut scratch.buf, may_match, &mut count),
+                Tokens::Stems => for_each_stem(d, &mut scratch, may_match, &mut count),
+            }
             for (x, d) in row.iter().zip(df.iter_mut()) {
                 *d += u32::from(*x > 0);
             }
@@ -264,15 +417,16 @@ impl Tally {
     }
 }
 
-/// [`words`] for [`Tally`]: lowercases only tokens that may match.
+/// [`words`] for [`Tally`] and [`Query::term_hits`]: calls `f` once per token, with the
+/// lowercased token when `may_match` accepts its raw bytes, else with `None`.
 fn for_each_word(
     text: &str,
     buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
+    may_match: impl Fn(&[u8]) -> bool,
+    mut f: impl FnMut(Option<&str>),
 ) {
     for raw in raw_words(text) {
-        if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+        if may_match(raw.as_bytes()) {
             lower_word(raw, buf);
             f(Some(buf));
         } else {
@@ -287,23 +441,27 @@ fn for_each_word(
 /// "ports") meet code and prose that spell the same idea as identifiers or plurals.
 pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_stem(text, &mut String::new(), &|_| true, &mut |w| out.extend(w.map(str::to_owned)));
+    for_each_stem(text, &mut Scratch::default(), |_| true, |w| out.extend(w.map(str::to_owned)));
     out
 }
 
-/// [`stemmed_words`] without allocating per word, for [`Tally`]: a token is lowercased and
-/// stemmed only when `may_match` accepts its first byte (stemming never changes it).
+/// [`stemmed_words`] without allocating per word, for [`Tally`]: `f` is called once per token,
+/// with the token only when `may_match` accepts its raw bytes (else `None`), so most tokens
+/// are never lowercased or stemmed.
 fn for_each_stem(
     text: &str,
-    buf: &mut String,
-    may_match: &dyn Fn(u8) -> bool,
-    f: &mut dyn FnMut(Option<&str>),
+    scratch: &mut Scratch,
+    may_match: impl Fn(&[u8]) -> bool,
+    mut f: impl FnMut(Option<&str>),
 ) {
+    let Scratch { buf, parts } = scratch;
     for raw in raw_words(text) {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();
-        if b.iter().all(u8::is_ascii_alphabetic) && b.iter().skip(1).all(u8::is_ascii_lowercase) {
-            if b.first().is_some_and(|&c| may_match(c)) {
+        let plain = b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.get(1..).is_some_and(|rest| rest.iter().all(u8::is_ascii_lowercase));
+        if plain {
+            if may_match(b) {
                 lower_word(raw, buf);
                 stem_in_place(buf);
                 f(Some(buf));
@@ -312,19 +470,20 @@ fn for_each_stem(
             }
             continue;
         }
-        let mut parts = 0;
-        for_each_part(raw, |_| parts += 1);
-        if parts > 1 {
-            if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+        parts.clear();
+        for_each_part(raw, |p| parts.push(p));
+        if parts.len() > 1 {
+            if may_match(b) {
                 lower_word(raw, buf);
                 f(Some(buf));
             } else {
                 f(None);
             }
         }
-        for_each_part(raw, |p| {
+        for &(start, end) in parts.iter() {
+            let p = raw.get(start..end).unwrap_or("");
             if p.len() >= 2 {
-                if p.as_bytes().first().is_some_and(|&b| may_match(b)) {
+                if may_match(p.as_bytes()) {
                     lower_word(p, buf);
                     stem_in_place(buf);
                     f(Some(buf));
@@ -332,31 +491,56 @@ fn for_each_stem(
                     f(None);
                 }
             }
-        });
+        }
     }
 }
 
-/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word.
-fn for_each_part(word: &str, mut f: impl FnMut(&str)) {
-    for piece in word.split('_').filter(|p| !p.is_empty()) {
+/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word, as byte
+/// ranges of `word`.
+fn for_each_part(word: &str, mut f: impl FnMut((usize, usize))) {
+    let mut offset = 0;
+    for piece in word.split('_') {
+        let base = offset;
+        offset += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
         let mut start = 0;
-        let mut prev: Option<char> = None;
-        let mut chars = piece.char_indices().peekable();
-        while let Some((i, cur)) = chars.next() {
-            if let Some(prev) = prev {
-                let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
-                let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                    || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
-                    || (prev.is_alphabetic() && cur.is_ascii_digit())
-                    || (prev.is_ascii_digit() && cur.is_alphabetic());
+        if piece.is_ascii() {
+            // The same rules on bytes: for ASCII, `char`'s case and class tests are the
+            // `u8` ones.
+            let b = piece.as_bytes();
+            for i in 1..b.len() {
+                let (Some(&prev), Some(&cur)) = (b.get(i - 1), b.get(i)) else { continue };
+                let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+                    || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
                 if boundary {
-                    f(piece.get(start..i).unwrap_or(""));
+                    f((base + start, base + i));
                     start = i;
                 }
             }
-            prev = Some(cur);
+        } else {
+            let mut prev: Option<char> = None;
+            let mut chars = piece.char_indices().peekable();
+            while let Some((i, cur)) = chars.next() {
+                if let Some(prev) = prev {
+                    let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+                    let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                        || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                        || (prev.is_alphabetic() && cur.is_ascii_digit())
+                        || (prev.is_ascii_digit() && cur.is_alphabetic());
+                    if boundary {
+                        f((base + start, base + i));
+                        start = i;
+                    }
+                }
+                prev = Some(cur);
+            }
         }
-        f(piece.get(start..).unwrap_or(""));
+        f((base + start, base + piece.len()));
     }
 }
 
@@ -379,8 +563,11 @@ fn stem_in_place(s: &mut String) {
     }
     for suffix in ["ing", "ed"] {
         let base = s.len().saturating_sub(suffix.len());
-        let has_vowel = s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)));
-        if s.len() > suffix.len() + 2 && s.ends_with(suffix) && has_vowel {
+        // The suffix first: the vowel scan is the costly test.
+        if s.len() > suffix.len() + 2
+            && s.ends_with(suffix)
+            && s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)))
+        {
             s.truncate(base);
             let b = s.as_bytes();
             let n = b.len();
@@ -425,7 +612,7 @@ pub(crate) fn bm25_stemmed(query: &Query, docs: &[&str]) -> Vec<StemmedScore> {
     if wanted.is_empty() || n == 0 {
         return vec![StemmedScore::default(); n];
     }
-    let tally = Tally::new(docs, &wanted, for_each_stem);
+    let tally = Tally::new(docs, &wanted, Tokens::Stems);
     (0..n)
         .map(|d| {
             let (bm25, terms) = tally.score(d);

@@ -29,19 +29,33 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
 
     // Question words that only a few units use.
     let rare_limit = RARE_DF.max(units.len() / 200);
-    let rare_mask = (0..64).fold(0u64, |mask, bit| {
-        let df = stemmed.iter().filter(|s| s.terms & (1 << bit) != 0).count();
-        if df > 0 && df <= rare_limit {
-            mask | (1 << bit)
-        } else {
-            mask
+    let mut df = [0usize; 64];
+    for s in &stemmed {
+        let mut bits = s.terms;
+        while bits != 0 {
+            if let Some(d) = df.get_mut(bits.trailing_zeros() as usize) {
+                *d += 1;
+            }
+            bits &= bits - 1;
         }
-    });
-    let ids: Vec<&str> = cx.query.identifiers.iter().map(String::as_str).filter(|id| id.len() >= 3).collect();
+    }
+    let rare_mask = df
+        .iter()
+        .enumerate()
+        .filter(|(_, &d)| d > 0 && d <= rare_limit)
+        .fold(0u64, |mask, (bit, _)| mask | (1 << bit));
+    // One searcher per identifier, built once rather than per unit.
+    let ids: Vec<memchr::memmem::Finder<'_>> = cx
+        .query
+        .identifiers
+        .iter()
+        .filter(|id| id.len() >= 3)
+        .map(|id| memchr::memmem::Finder::new(id.as_bytes()))
+        .collect();
     let is_strong = |i: usize| {
         score(i) >= top * STRONG_SCORE && top > 0.0
             || stemmed.get(i).is_some_and(|s| s.terms & rare_mask != 0)
-            || units.get(i).is_some_and(|u| ids.iter().any(|id| u.text.contains(id)))
+            || units.get(i).is_some_and(|u| ids.iter().any(|id| id.find(u.text.as_bytes()).is_some()))
     };
 
     let listed = |i: usize| units.get(i).is_some_and(|u| u.kind != UnitKind::Toc);
@@ -101,6 +115,8 @@ fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
 
 /// Distinctive values in `text`: letters and digits mixed, at least six characters.
 fn values_in(text: &str) -> impl Iterator<Item = &str> {
+    // Most units carry no digit at all, so no value: skip splitting them.
+    let text = if text.bytes().any(|b| b.is_ascii_digit()) { text } else { "" };
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| {
         w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
     })
@@ -139,12 +155,9 @@ impl<'d, 'a> Picker<'d, 'a> {
             return;
         }
         // The same sentence again (boilerplate, repeated notes) is kept once.
-        let norm: String =
-            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        if self.seen.contains(&norm) {
+        if !self.seen.insert(normalized(&u.text)) {
             return;
         }
-        self.seen.insert(norm);
         self.kept += cost;
         for r in rows {
             if let Some(k) = self.keep.get_mut(r) {
@@ -152,4 +165,19 @@ impl<'d, 'a> Picker<'d, 'a> {
             }
         }
     }
+}
+
+/// `text`'s letters and digits, lowercased: what makes two sentences the same one.
+fn normalized(text: &str) -> String {
+    let mut norm = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                norm.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            norm.extend(c.to_lowercase());
+        }
+    }
+    norm
 }

@@ -130,24 +130,60 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 /// Lines repeated through the document with only numbers changing and laid out in columns:
 /// running headers and footers of paginated text (`RFC 6455   ...   December 2011`).
 fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
-    let shape =
-        |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
     // Only column-spaced lines can be furniture (a shape keeps the spaces and the length).
-    let candidate = |i: usize, l: &str| {
-        kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ")
-    };
-    let mut counts: HashMap<String, usize> = HashMap::default();
-    for (_, l) in lines.iter().enumerate().filter(|(i, l)| candidate(*i, l)) {
-        *counts.entry(shape(l)).or_default() += 1;
-    }
-    let furniture: Vec<usize> = lines
+    let spaced = memchr::memmem::Finder::new("   ");
+    let candidates: Vec<(usize, &str)> = lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| candidate(*i, l) && counts.get(&shape(l)).is_some_and(|&n| n >= 3))
-        .map(|(i, _)| i)
+        .filter_map(|(i, l)| {
+            let t = l.trim();
+            let candidate =
+                kinds.get(i) == Some(&LineKind::Text) && t.len() >= 20 && spaced.find(t.as_bytes()).is_some();
+            candidate.then_some((i, t))
+        })
         .collect();
-    for i in furniture {
-        set(kinds, i, LineKind::Furniture);
+    let mut counts: HashMap<Shape<'_>, usize> = HashMap::default();
+    for &(_, t) in &candidates {
+        *counts.entry(Shape(t)).or_default() += 1;
+    }
+    for &(i, t) in &candidates {
+        if counts.get(&Shape(t)).is_some_and(|&n| n >= 3) {
+            set(kinds, i, LineKind::Furniture);
+        }
+    }
+}
+
+/// A trimmed line compared as its shape: every ASCII digit reads as `0`. Compared and hashed
+/// in place, without building the shape string.
+struct Shape<'a>(&'a str);
+
+impl Shape<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| if b.is_ascii_digit() { b'0' } else { b })
+    }
+}
+
+impl PartialEq for Shape<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for Shape<'_> {}
+
+impl std::hash::Hash for Shape<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        // Eight bytes at a time: one hasher step per word, not per byte.
+        let mut word = 0u64;
+        for (k, b) in self.bytes().enumerate() {
+            word = (word << 8) | u64::from(b);
+            if k % 8 == 7 {
+                state.write_u64(word);
+                word = 0;
+            }
+        }
+        state.write_u64(word);
     }
 }
 
@@ -203,11 +239,18 @@ fn starts_item(t: &str) -> bool {
     let bullet = ["- ", "* ", "+ ", "o  ", "| ", "|"].iter().any(|b| t.starts_with(b));
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let numbered = digits > 0 && t.get(digits..).is_some_and(|r| r.starts_with(". ") || r.starts_with(") "));
-    bullet || numbered || t.starts_with("+-") || t.contains(". . . .")
+    bullet || numbered || t.starts_with("+-") || has_dot_leaders(t)
+}
+
+/// Does `t` contain `. . . .` (table-of-contents leaders)? Checked at each `.` only.
+fn has_dot_leaders(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'.', b).any(|i| b.get(i..i + 7) == Some(b". . . .".as_slice()))
 }
 
 fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
     let mut out = Vec::new();
+    let mut scratch = Paragraph::default();
     let mut section = 0;
     let mut i = 0;
     while i < lines.len() {
@@ -235,7 +278,7 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
                 while kinds.get(j + 1) == Some(&LineKind::Text) {
                     j += 1;
                 }
-                sentences(lines, i, j, section, &mut out);
+                sentences(lines, i, j, section, &mut scratch, &mut out);
                 i = j + 1;
             }
             LineKind::Blank | LineKind::Furniture => i += 1,
@@ -244,12 +287,32 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
     out
 }
 
+/// Buffers reused from one paragraph to the next.
+#[derive(Default)]
+struct Paragraph {
+    /// The paragraph's lines, trimmed and joined by spaces.
+    para: String,
+    /// Where each line starts in `para`.
+    starts: Vec<usize>,
+    /// Unit boundaries in `para`.
+    bounds: Vec<usize>,
+}
+
 /// Split the paragraph on lines `first..=last` into sentences (and list items / table rows).
-fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mut Vec<Unit>) {
+fn sentences(
+    lines: &[&str],
+    first: usize,
+    last: usize,
+    section: usize,
+    scratch: &mut Paragraph,
+    out: &mut Vec<Unit>,
+) {
     // The paragraph as one string, remembering where each line starts in it.
-    let mut para = String::new();
-    let mut starts = Vec::with_capacity(last + 1 - first);
-    let mut bounds = vec![0];
+    let Paragraph { para, starts, bounds } = scratch;
+    para.clear();
+    starts.clear();
+    bounds.clear();
+    bounds.push(0);
     for row in first..=last {
         let t = lines.get(row).map_or("", |l| l.trim());
         if row > first {
@@ -280,7 +343,7 @@ fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mu
         let lead = piece.len() - piece.trim_start().len();
         let trail = piece.len() - piece.trim_end().len();
         let (first_row, last_row) = (row_of(a + lead), row_of(b.saturating_sub(trail + 1)));
-        let kind = if text.contains(". . . .") { UnitKind::Toc } else { UnitKind::Sentence };
+        let kind = if has_dot_leaders(text) { UnitKind::Toc } else { UnitKind::Sentence };
         out.push(Unit { kind, first: first_row, last: last_row, section, text: text.to_owned() });
     }
 }
@@ -318,8 +381,10 @@ fn sentence_end(s: &str) -> Option<usize> {
 fn abbreviation_before(s: &str, dot: usize) -> bool {
     let head = s.get(..dot).unwrap_or("");
     let word = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-    let lower = word.to_ascii_lowercase();
-    (word.len() == 1 && word.chars().all(char::is_alphabetic)) || ABBREVIATIONS.contains(&lower.as_str())
+    // The abbreviations are lower-case ASCII: comparing ignoring ASCII case is comparing the
+    // ASCII-lowercased word.
+    (word.len() == 1 && word.chars().all(char::is_alphabetic))
+        || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
