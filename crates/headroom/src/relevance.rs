@@ -29,11 +29,14 @@ fn raw_words(text: &str) -> RawWords<'_> {
 
 /// Byte classes for [`RawWords`].
 const SEP: u8 = 0;
-const WORD: u8 = 1;
+/// An ASCII lower-case letter.
+const LOWER: u8 = 1;
+/// Another ASCII word byte: upper-case letter, digit, `_`.
+const OTHER: u8 = 2;
 /// A byte of a non-ASCII char: the char decides.
-const WIDE: u8 = 2;
+const WIDE: u8 = 3;
 
-/// [`SEP`], [`WORD`] (ASCII letter, digit, `_`) or [`WIDE`] for every byte value.
+/// The class of every byte value.
 const BYTE_CLASS: [u8; 256] = {
     let mut t = [SEP; 256];
     let mut b = 0;
@@ -41,8 +44,10 @@ const BYTE_CLASS: [u8; 256] = {
         let c = b as u8;
         t[b] = if c >= 0x80 {
             WIDE
+        } else if c.is_ascii_lowercase() {
+            LOWER
         } else if c.is_ascii_alphanumeric() || c == b'_' {
-            WORD
+            OTHER
         } else {
             SEP
         };
@@ -50,6 +55,10 @@ const BYTE_CLASS: [u8; 256] = {
     }
     t
 };
+
+fn class(b: u8) -> u8 {
+    BYTE_CLASS[usize::from(b)]
+}
 
 /// Iterator behind [`raw_words`]: scans bytes through a class table, decoding a char only
 /// where the text is not ASCII.
@@ -59,13 +68,67 @@ struct RawWords<'a> {
     pos: usize,
 }
 
-impl RawWords<'_> {
-    /// At a [`WIDE`] byte: the byte length of the char there, and whether it is a word char.
-    fn wide_char(&self) -> (usize, bool) {
-        match self.text.get(self.pos..).and_then(|r| r.chars().next()) {
+impl<'a> RawWords<'a> {
+    /// The byte length of the char at `pos` (a [`WIDE`] byte) and whether it is a word char.
+    fn wide_char(&self, pos: usize) -> (usize, bool) {
+        match self.text.get(pos..).and_then(|r| r.chars().next()) {
             Some(c) => (c.len_utf8(), c.is_alphanumeric()),
             None => (1, false),
         }
+    }
+
+    /// The next word, and whether it is plain: an ASCII letter followed by ASCII lower-case
+    /// letters only (`the`, `The`), so it is its own single part.
+    fn next_word(&mut self) -> Option<(&'a str, bool)> {
+        let bytes = self.text.as_bytes();
+        let mut pos = self.pos;
+        let word = loop {
+            // Skip separators.
+            let Some(&b) = bytes.get(pos) else { break None };
+            match class(b) {
+                SEP => {
+                    pos += 1;
+                    continue;
+                }
+                WIDE => {
+                    let (n, word) = self.wide_char(pos);
+                    if !word {
+                        pos += n;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            let start = pos;
+            // Plain so far: the first byte must be an ASCII letter, the rest lower-case.
+            let mut plain = b.is_ascii_alphabetic();
+            pos += 1;
+            if b >= 0x80 {
+                pos = start + self.wide_char(start).0;
+            }
+            while let Some(&b) = bytes.get(pos) {
+                match class(b) {
+                    LOWER => pos += 1,
+                    OTHER => {
+                        plain = false;
+                        pos += 1;
+                    }
+                    WIDE => match self.wide_char(pos) {
+                        (n, true) => {
+                            plain = false;
+                            pos += n;
+                        }
+                        _ => break,
+                    },
+                    _ => break,
+                }
+            }
+            if pos - start >= 2 {
+                break self.text.get(start..pos).map(|w| (w, plain));
+            }
+        };
+        self.pos = pos;
+        word
     }
 }
 
@@ -73,39 +136,7 @@ impl<'a> Iterator for RawWords<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        loop {
-            // Skip separators.
-            let b = *bytes.get(self.pos)?;
-            match BYTE_CLASS[usize::from(b)] {
-                WORD => {}
-                WIDE => {
-                    let (n, word) = self.wide_char();
-                    if !word {
-                        self.pos += n;
-                        continue;
-                    }
-                }
-                _ => {
-                    self.pos += 1;
-                    continue;
-                }
-            }
-            let start = self.pos;
-            while let Some(&b) = bytes.get(self.pos) {
-                match BYTE_CLASS[usize::from(b)] {
-                    WORD => self.pos += 1,
-                    WIDE => match self.wide_char() {
-                        (n, true) => self.pos += n,
-                        _ => break,
-                    },
-                    _ => break,
-                }
-            }
-            if self.pos - start >= 2 {
-                return self.text.get(start..self.pos);
-            }
-        }
+        self.next_word().map(|(w, _)| w)
     }
 }
 
@@ -455,11 +486,10 @@ fn for_each_stem(
     mut f: impl FnMut(Option<&str>),
 ) {
     let Scratch { buf, parts } = scratch;
-    for raw in raw_words(text) {
+    let mut words = raw_words(text);
+    while let Some((raw, plain)) = words.next_word() {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();
-        let plain = b.first().is_some_and(u8::is_ascii_alphabetic)
-            && b.get(1..).is_some_and(|rest| rest.iter().all(u8::is_ascii_lowercase));
         if plain {
             if may_match(b) {
                 lower_word(raw, buf);

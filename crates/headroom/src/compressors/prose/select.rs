@@ -128,7 +128,7 @@ struct Picker<'d, 'a> {
     keep: Vec<bool>,
     kept: usize,
     budget: usize,
-    seen: HashSet<String>,
+    seen: HashSet<Vec<u8>>,
 }
 
 impl<'d, 'a> Picker<'d, 'a> {
@@ -167,17 +167,27 @@ impl<'d, 'a> Picker<'d, 'a> {
     }
 }
 
-/// `text`'s letters and digits, lowercased: what makes two sentences the same one.
-fn normalized(text: &str) -> String {
-    let mut norm = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                norm.push(c.to_ascii_lowercase());
+/// `text`'s letters and digits, lowercased (UTF-8 bytes): what makes two sentences the same.
+fn normalized(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut norm = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                norm.push(b.to_ascii_lowercase());
             }
-        } else if c.is_alphanumeric() {
-            norm.extend(c.to_lowercase());
+            i += 1;
+            continue;
         }
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else { break };
+        if c.is_alphanumeric() {
+            let mut utf8 = [0u8; 4];
+            for l in c.to_lowercase() {
+                norm.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        i += c.len_utf8();
     }
     norm
 }

@@ -142,12 +142,22 @@ fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
             candidate.then_some((i, t))
         })
         .collect();
-    let mut counts: HashMap<Shape<'_>, usize> = HashMap::default();
+    // Each distinct shape gets a slot; each candidate remembers its slot.
+    let mut slot_of: HashMap<Shape<'_>, usize> = HashMap::default();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut slots = Vec::with_capacity(candidates.len());
     for &(_, t) in &candidates {
-        *counts.entry(Shape(t)).or_default() += 1;
+        let slot = *slot_of.entry(Shape(t)).or_insert_with(|| {
+            counts.push(0);
+            counts.len() - 1
+        });
+        if let Some(n) = counts.get_mut(slot) {
+            *n += 1;
+        }
+        slots.push(slot);
     }
-    for &(i, t) in &candidates {
-        if counts.get(&Shape(t)).is_some_and(|&n| n >= 3) {
+    for (&(i, _), &slot) in candidates.iter().zip(&slots) {
+        if counts.get(slot).is_some_and(|&n| n >= 3) {
             set(kinds, i, LineKind::Furniture);
         }
     }
@@ -172,22 +182,27 @@ impl PartialEq for Shape<'_> {
 impl Eq for Shape<'_> {}
 
 impl std::hash::Hash for Shape<'_> {
+    /// The length and the shape of the first and last 16 bytes: equal shapes hash alike, and
+    /// `eq` settles the rest.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_usize(self.0.len());
-        // Eight bytes at a time: one hasher step per word, not per byte.
-        let mut word = 0u64;
-        for (k, b) in self.bytes().enumerate() {
-            word = (word << 8) | u64::from(b);
-            if k % 8 == 7 {
-                state.write_u64(word);
-                word = 0;
-            }
+        let b = self.0.as_bytes();
+        let word = |part: &[u8]| {
+            part.iter().fold(0u64, |w, &x| (w << 8) | u64::from(if x.is_ascii_digit() { b'0' } else { x }))
+        };
+        state.write_usize(b.len());
+        for chunk in [b.get(..8), b.get(8..16), b.get(b.len().saturating_sub(16)..b.len().saturating_sub(8))]
+        {
+            state.write_u64(chunk.map_or(0, word));
         }
-        state.write_u64(word);
+        state.write_u64(word(b.get(b.len().saturating_sub(8)..).unwrap_or(&[])));
     }
 }
 
 fn is_underline(line: &str) -> bool {
+    // An underline starts with its character: most lines are ruled out by their first byte.
+    if !line.as_bytes().first().is_some_and(|b| UNDERLINE_CHARS.contains(&char::from(*b))) {
+        return false;
+    }
     let t = line.trim_end();
     let Some(c) = t.chars().next() else { return false };
     t.len() >= 3 && UNDERLINE_CHARS.contains(&c) && t.chars().all(|x| x == c)
@@ -353,27 +368,23 @@ fn sentences(
 /// digit or opening quote / bracket, and not after an abbreviation or an initial.
 fn sentence_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', b) {
         let c = b.get(i).copied().unwrap_or(0);
-        if matches!(c, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            while b.get(j).is_some_and(|x| matches!(x, b'"' | b'\'' | b')' | b']' | b'*' | b'`')) {
-                j += 1;
-            }
-            let spaced = b.get(j).is_some_and(|x| *x == b' ');
-            let mut k = j;
-            while b.get(k) == Some(&b' ') {
-                k += 1;
-            }
-            let next_ok = b.get(k).is_some_and(|x| {
-                x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
-            });
-            if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
-                return Some(j);
-            }
+        let mut j = i + 1;
+        while b.get(j).is_some_and(|x| matches!(x, b'"' | b'\'' | b')' | b']' | b'*' | b'`')) {
+            j += 1;
         }
-        i += 1;
+        let spaced = b.get(j).is_some_and(|x| *x == b' ');
+        let mut k = j;
+        while b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        let next_ok = b.get(k).is_some_and(|x| {
+            x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
+        });
+        if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
+            return Some(j);
+        }
     }
     None
 }
