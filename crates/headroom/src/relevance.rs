@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "are", "was", "were", "what", "which", "when", "where", "who", "whom", "how", "why",
@@ -70,6 +70,7 @@ struct RawWords<'a> {
 
 impl<'a> RawWords<'a> {
     /// The byte length of the char at `pos` (a [`WIDE`] byte) and whether it is a word char.
+    #[cold]
     fn wide_char(&self, pos: usize) -> (usize, bool) {
         match self.text.get(pos..).and_then(|r| r.chars().next()) {
             Some(c) => (c.len_utf8(), c.is_alphanumeric()),
@@ -79,6 +80,7 @@ impl<'a> RawWords<'a> {
 
     /// The next word, and whether it is plain: an ASCII letter followed by ASCII lower-case
     /// letters only (`the`, `The`), so it is its own single part.
+    #[inline]
     fn next_word(&mut self) -> Option<(&'a str, bool)> {
         let bytes = self.text.as_bytes();
         let mut pos = self.pos;
@@ -317,47 +319,76 @@ impl FirstBytes {
     }
 }
 
-/// Which first two bytes the wanted terms start with, for [`Tally`]: a finer sieve than
-/// [`FirstBytes`]. Exact: every wanted term has at least 3 bytes, lowercasing maps ASCII to
-/// ASCII byte for byte, and stemming only rewrites from the third byte on, so a token whose
-/// first two raw bytes are ASCII can equal a wanted term only if they lowercase to the term's.
-/// Tokens starting with a non-ASCII byte always pass.
+/// Which first bytes the wanted terms start with, for [`Tally`]: a finer sieve than
+/// [`FirstBytes`], by the first two bytes and then the third.
+///
+/// Exact, because lowercasing maps ASCII to ASCII byte for byte and the stemmer only
+/// truncates, except `-ies` → `-y`, which rewrites the third byte of a five-byte word. So a
+/// token whose first bytes are ASCII can equal a wanted term (of at least 3 bytes) only if its
+/// first three bytes lowercase to the term's (or, for a five-byte `-ies` word, its first two
+/// and a `y`); a token of two ASCII bytes never can. Tokens with a non-ASCII byte among the
+/// first three always pass.
 struct Prefixes {
     /// Bit `b` of entry `a`: some wanted term starts with ASCII bytes `a`, `b`.
     pairs: [u128; 128],
+    /// The first three bytes of every wanted term, packed.
+    triples: FxHashSet<u32>,
+    /// A wanted term shorter than 3 bytes: only the two-byte sieve applies, if that.
+    short: bool,
     /// A wanted term shorter than 2 bytes: nothing can be ruled out.
     all: bool,
+}
+
+/// Three bytes packed into one key.
+fn triple(a: u8, b: u8, c: u8) -> u32 {
+    u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c)
 }
 
 impl Prefixes {
     fn of(wanted: &[String]) -> Self {
         let mut pairs = [0u128; 128];
-        let mut all = false;
+        let mut triples = FxHashSet::default();
+        let (mut short, mut all) = (false, false);
         for w in wanted {
             match w.as_bytes() {
-                [a, b, ..] => {
+                [a, b, rest @ ..] => {
                     if let Some(p) = pairs.get_mut(usize::from(*a)).filter(|_| b.is_ascii()) {
                         *p |= 1u128 << b;
+                    }
+                    match rest.first() {
+                        Some(c) => {
+                            triples.insert(triple(*a, *b, *c));
+                        }
+                        None => short = true,
                     }
                 }
                 _ => all = true,
             }
         }
-        Self { pairs, all }
+        Self { pairs, triples, short, all }
     }
 
     /// Could a token with raw bytes `raw` (at least 2) equal a wanted term once lowercased and
     /// stemmed?
     fn may_match(&self, raw: &[u8]) -> bool {
-        match raw {
-            [a, b, ..] if a.is_ascii() && b.is_ascii() => {
-                self.all
-                    || self
-                        .pairs
-                        .get(usize::from(a.to_ascii_lowercase()))
-                        .is_some_and(|p| p & (1u128 << b.to_ascii_lowercase()) != 0)
+        let [a, b, rest @ ..] = raw else { return true };
+        if !a.is_ascii() || !b.is_ascii() || self.all {
+            return true;
+        }
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        let pair = self.pairs.get(usize::from(a)).is_some_and(|p| p & (1u128 << b) != 0);
+        if !pair || self.short {
+            return pair;
+        }
+        match rest.first() {
+            None => false,
+            Some(c) if c.is_ascii() => {
+                self.triples.contains(&triple(a, b, c.to_ascii_lowercase()))
+                    || (raw.len() == 5
+                        && rest.eq_ignore_ascii_case(b"ies")
+                        && self.triples.contains(&triple(a, b, b'y')))
             }
-            _ => true,
+            Some(_) => true,
         }
     }
 }
