@@ -115,11 +115,7 @@ fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
 
 /// Distinctive values in `text`: letters and digits mixed, at least six characters.
 fn values_in(text: &str) -> impl Iterator<Item = &str> {
-    // Most units carry no digit at all, so no value: skip splitting them.
-    let text = if text.bytes().any(|b| b.is_ascii_digit()) { text } else { "" };
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| {
-        w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
-    })
+    DigitRuns { text, pos: 0 }.filter(|w| w.len() >= 6 && w.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
 /// Keeps units' lines while the byte budget lasts; headings are kept from the start.
@@ -167,15 +163,29 @@ impl<'d, 'a> Picker<'d, 'a> {
     }
 }
 
+/// For each ASCII byte: itself lowercased if a letter or digit, else 0.
+const NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// `text`'s letters and digits, lowercased (UTF-8 bytes): what makes two sentences the same.
 fn normalized(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut norm = Vec::with_capacity(text.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                norm.push(b.to_ascii_lowercase());
+        if let Some(&m) = NORM.get(usize::from(b)) {
+            if m != 0 {
+                norm.push(m);
             }
             i += 1;
             continue;
@@ -190,4 +200,60 @@ fn normalized(text: &str) -> Vec<u8> {
         i += c.len_utf8();
     }
     norm
+}
+
+/// The runs of letters and digits in a text (what splitting on every other char leaves) that
+/// hold an ASCII digit, left to right. Found from their digits, which are rare in prose, rather
+/// than by splitting the whole text.
+struct DigitRuns<'a> {
+    text: &'a str,
+    /// Always on a char boundary; no run starts before it.
+    pos: usize,
+}
+
+impl DigitRuns<'_> {
+    /// The letter-or-digit char ending just before byte `end`, as its start offset.
+    fn alnum_before(&self, end: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let last = *bytes.get(end.checked_sub(1)?)?;
+        if last.is_ascii() {
+            return last.is_ascii_alphanumeric().then(|| end - 1);
+        }
+        // Back over continuation bytes to the char's first byte.
+        let start =
+            (end.saturating_sub(4)..end).rev().find(|&i| bytes.get(i).is_some_and(|b| (b & 0xC0) != 0x80))?;
+        let c = self.text.get(start..end)?.chars().next()?;
+        c.is_alphanumeric().then_some(start)
+    }
+
+    /// Byte length of the letter-or-digit char at `pos`, if it is one.
+    fn alnum_at(&self, pos: usize) -> Option<usize> {
+        let b = *self.text.as_bytes().get(pos)?;
+        if b.is_ascii() {
+            return b.is_ascii_alphanumeric().then_some(1);
+        }
+        let c = self.text.get(pos..)?.chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
+    }
+}
+
+impl<'a> Iterator for DigitRuns<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let digit = self.pos + self.text.as_bytes().get(self.pos..)?.iter().position(u8::is_ascii_digit)?;
+        let mut start = digit;
+        while start > self.pos {
+            match self.alnum_before(start) {
+                Some(s) => start = s,
+                None => break,
+            }
+        }
+        let mut end = digit;
+        while let Some(n) = self.alnum_at(end) {
+            end += n;
+        }
+        self.pos = end;
+        self.text.get(start..end)
+    }
 }
