@@ -329,14 +329,19 @@ impl FirstBytes {
 /// and a `y`); a token of two ASCII bytes never can. Tokens with a non-ASCII byte among the
 /// first three always pass.
 struct Prefixes {
-    /// Bit `b` of entry `a`: some wanted term starts with ASCII bytes `a`, `b`.
-    pairs: [u128; 128],
+    /// Bit `a * 128 + b`: some wanted term starts with ASCII bytes `a`, `b`.
+    pairs: [u64; 256],
     /// The first three bytes of every wanted term, packed.
     triples: FxHashSet<u32>,
     /// A wanted term shorter than 3 bytes: only the two-byte sieve applies, if that.
     short: bool,
     /// A wanted term shorter than 2 bytes: nothing can be ruled out.
     all: bool,
+}
+
+/// The bit of two ASCII bytes in [`Prefixes::pairs`].
+fn pair_bit(a: u8, b: u8) -> usize {
+    usize::from(a & 0x7f) << 7 | usize::from(b & 0x7f)
 }
 
 /// Three bytes packed into one key.
@@ -346,14 +351,17 @@ fn triple(a: u8, b: u8, c: u8) -> u32 {
 
 impl Prefixes {
     fn of(wanted: &[String]) -> Self {
-        let mut pairs = [0u128; 128];
+        let mut pairs = [0u64; 256];
         let mut triples = FxHashSet::default();
         let (mut short, mut all) = (false, false);
         for w in wanted {
             match w.as_bytes() {
                 [a, b, rest @ ..] => {
-                    if let Some(p) = pairs.get_mut(usize::from(*a)).filter(|_| b.is_ascii()) {
-                        *p |= 1u128 << b;
+                    if a.is_ascii() && b.is_ascii() {
+                        let bit = pair_bit(*a, *b);
+                        if let Some(p) = pairs.get_mut(bit / 64) {
+                            *p |= 1 << (bit % 64);
+                        }
                     }
                     match rest.first() {
                         Some(c) => {
@@ -376,7 +384,8 @@ impl Prefixes {
             return true;
         }
         let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
-        let pair = self.pairs.get(usize::from(a)).is_some_and(|p| p & (1u128 << b) != 0);
+        let bit = pair_bit(a, b);
+        let pair = self.pairs.get(bit / 64).is_some_and(|p| p & (1 << (bit % 64)) != 0);
         if !pair || self.short {
             return pair;
         }

@@ -77,7 +77,7 @@ fn compress_prose(text: &str, cx: &Context<'_>) -> Option<String> {
             end -= 1;
         }
         let text_bytes: usize =
-            (row..=end).filter(|&r| !blank(r)).map(|r| doc.lines.get(r).map_or(0, |l| l.trim().len())).sum();
+            (row..=end).filter(|&r| !blank(r)).map(|r| doc.trimmed.get(r).map_or(0, |t| t.len())).sum();
         if text_bytes < MIN_GAP_BYTES {
             // Cheaper kept than marked.
             for k in keep.iter_mut().take(end + 1).skip(row) {

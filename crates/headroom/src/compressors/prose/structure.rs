@@ -47,6 +47,8 @@ pub(super) struct Unit {
 #[derive(Debug)]
 pub(super) struct Document<'a> {
     pub lines: Vec<&'a str>,
+    /// Each line trimmed.
+    pub trimmed: Vec<&'a str>,
     pub kinds: Vec<LineKind>,
     pub units: Vec<Unit>,
 }
@@ -58,13 +60,52 @@ const ABBREVIATIONS: &[&str] =
 
 pub(super) fn parse(text: &str) -> Document<'_> {
     let lines: Vec<&str> = text.split('\n').collect();
+    let ls = Lines::new(&lines);
     let mut kinds: Vec<LineKind> =
-        lines.iter().map(|l| if l.trim().is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
-    mark_code(&lines, &mut kinds);
-    mark_furniture(&lines, &mut kinds);
-    mark_headings(&lines, &mut kinds);
-    let units = units(&lines, &kinds);
-    Document { lines, kinds, units }
+        ls.trimmed.iter().map(|t| if t.is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
+    mark_code(&ls, &mut kinds);
+    mark_furniture(&ls, &mut kinds);
+    mark_headings(&ls, &mut kinds);
+    let units = units(&ls, &kinds);
+    let trimmed = ls.trimmed;
+    Document { lines, trimmed, kinds, units }
+}
+
+/// The lines with what every pass asks of them (trimmed text, indentation), computed once.
+struct Lines<'l, 'a> {
+    raw: &'l [&'a str],
+    trimmed: Vec<&'a str>,
+    indents: Vec<usize>,
+}
+
+impl<'l, 'a> Lines<'l, 'a> {
+    fn new(raw: &'l [&'a str]) -> Self {
+        let mut trimmed = Vec::with_capacity(raw.len());
+        let mut indents = Vec::with_capacity(raw.len());
+        for l in raw {
+            let rest = l.trim_start();
+            indents.push(l.len() - rest.len());
+            trimmed.push(rest.trim_end());
+        }
+        Self { raw, trimmed, indents }
+    }
+
+    fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    fn raw(&self, i: usize) -> &'a str {
+        self.raw.get(i).copied().unwrap_or("")
+    }
+
+    fn trimmed(&self, i: usize) -> &'a str {
+        self.trimmed.get(i).copied().unwrap_or("")
+    }
+
+    /// Bytes of leading whitespace.
+    fn indent(&self, i: usize) -> usize {
+        self.indents.get(i).copied().unwrap_or(0)
+    }
 }
 
 fn set(kinds: &mut [LineKind], i: usize, k: LineKind) {
@@ -73,19 +114,15 @@ fn set(kinds: &mut [LineKind], i: usize, k: LineKind) {
     }
 }
 
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
-}
-
 /// Fenced blocks, RST literal blocks (after a paragraph ending in `::`) and code directives.
-fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
+fn mark_code(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     let mut i = 0;
     while i < lines.len() {
-        let t = lines.get(i).map_or("", |l| l.trim());
+        let t = lines.trimmed(i);
         let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
         if let Some(f) = fence {
             let mut j = i + 1;
-            while j < lines.len() && !lines.get(j).is_some_and(|l| l.trim().starts_with(f)) {
+            while j < lines.len() && !lines.trimmed(j).starts_with(f) {
                 j += 1;
             }
             for k in i..=j.min(lines.len() - 1) {
@@ -97,16 +134,15 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
         let directive = t.starts_with(".. code") || t.starts_with(".. sourcecode::");
         let literal = t.ends_with("::") && !t.starts_with("..");
         if (directive || literal) && kinds.get(i) == Some(&LineKind::Text) {
-            let base = lines.get(i).map_or(0, |l| indent_of(l));
+            let base = lines.indent(i);
             let mut j = i + 1;
             let mut last = None;
             while j < lines.len() {
-                let l = lines.get(j).copied().unwrap_or("");
-                if l.trim().is_empty() {
+                if lines.trimmed(j).is_empty() {
                     j += 1;
                     continue;
                 }
-                if indent_of(l) <= base {
+                if lines.indent(j) <= base {
                     break;
                 }
                 last = Some(j);
@@ -129,14 +165,14 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 
 /// Lines repeated through the document with only numbers changing and laid out in columns:
 /// running headers and footers of paginated text (`RFC 6455   ...   December 2011`).
-fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
+fn mark_furniture(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     // Only column-spaced lines can be furniture (a shape keeps the spaces and the length).
     let spaced = memchr::memmem::Finder::new("   ");
     let candidates: Vec<(usize, &str)> = lines
+        .trimmed
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| {
-            let t = l.trim();
+        .filter_map(|(i, &t)| {
             let candidate =
                 kinds.get(i) == Some(&LineKind::Text) && t.len() >= 20 && spaced.find(t.as_bytes()).is_some();
             candidate.then_some((i, t))
@@ -208,27 +244,27 @@ fn is_underline(line: &str) -> bool {
     t.len() >= 3 && UNDERLINE_CHARS.contains(&c) && t.chars().all(|x| x == c)
 }
 
-fn mark_headings(lines: &[&str], kinds: &mut [LineKind]) {
+fn mark_headings(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     // Flush-left titles count only where body text is indented (RFC style).
     let text_rows: Vec<usize> = (0..lines.len()).filter(|&i| kinds.get(i) == Some(&LineKind::Text)).collect();
-    let indented = text_rows.iter().filter(|&&i| lines.get(i).is_some_and(|l| indent_of(l) > 0)).count();
+    let indented = text_rows.iter().filter(|&&i| lines.indent(i) > 0).count();
     let body_indented = indented * 10 >= text_rows.len() * 7;
     for &i in &text_rows {
-        let line = lines.get(i).copied().unwrap_or("");
-        let t = line.trim();
+        let line = lines.raw(i);
+        let t = lines.trimmed(i);
         let prev_blank = i == 0 || kinds.get(i - 1) != Some(&LineKind::Text);
-        let next = lines.get(i + 1).copied().unwrap_or("");
+        let next = lines.raw(i + 1);
         let underlined = is_underline(next)
             && next.trim_end().len() + 1 >= t.len()
             && !is_underline(line)
             && kinds.get(i + 1) == Some(&LineKind::Text);
         let atx = t.starts_with('#') && t.trim_start_matches('#').starts_with(' ');
-        let flush = body_indented && indent_of(line) == 0 && prev_blank && t.len() <= 72 && !t.ends_with('.');
-        let numbered = prev_blank && indent_of(line) == 0 && is_numbered_title(t);
+        let flush = body_indented && lines.indent(i) == 0 && prev_blank && t.len() <= 72 && !t.ends_with('.');
+        let numbered = prev_blank && lines.indent(i) == 0 && is_numbered_title(t);
         if underlined {
             set(kinds, i, LineKind::Heading);
             set(kinds, i + 1, LineKind::Heading);
-            if i > 0 && lines.get(i - 1).is_some_and(|l| is_underline(l)) {
+            if i > 0 && is_underline(lines.raw(i - 1)) {
                 set(kinds, i - 1, LineKind::Heading);
             }
         } else if (atx || flush || numbered) && !is_underline(line) {
@@ -263,7 +299,7 @@ fn has_dot_leaders(t: &str) -> bool {
     memchr::memchr_iter(b'.', b).any(|i| b.get(i..i + 7) == Some(b". . . .".as_slice()))
 }
 
-fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
+fn units(lines: &Lines<'_, '_>, kinds: &[LineKind]) -> Vec<Unit> {
     let mut out = Vec::new();
     let mut scratch = Paragraph::default();
     let mut section = 0;
@@ -284,7 +320,7 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
                 {
                     j += 1;
                 }
-                let text = lines.get(i..=j).map(|ls| ls.join("\n")).unwrap_or_default();
+                let text = lines.raw.get(i..=j).map(|ls| ls.join("\n")).unwrap_or_default();
                 out.push(Unit { kind: UnitKind::Code, first: i, last: j, section, text });
                 i = j + 1;
             }
@@ -315,7 +351,7 @@ struct Paragraph {
 
 /// Split the paragraph on lines `first..=last` into sentences (and list items / table rows).
 fn sentences(
-    lines: &[&str],
+    lines: &Lines<'_, '_>,
     first: usize,
     last: usize,
     section: usize,
@@ -329,7 +365,7 @@ fn sentences(
     bounds.clear();
     bounds.push(0);
     for row in first..=last {
-        let t = lines.get(row).map_or("", |l| l.trim());
+        let t = lines.trimmed(row);
         if row > first {
             para.push(' ');
         }
