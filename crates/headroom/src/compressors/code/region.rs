@@ -2,6 +2,8 @@
 //! its comment / docstring blocks, as row ranges. Found from the tree-sitter syntax tree, or by
 //! indentation (see `indent.rs`) when the parse is too broken to trust.
 
+use std::cell::RefCell;
+
 use tree_sitter::{Node, Parser, Tree};
 
 use super::lang::{self, LangSpec};
@@ -50,15 +52,39 @@ pub(super) struct Outline {
 /// The outline of `code` (the parse text of `src`), or `None` when tree-sitter cannot give a
 /// trustworthy tree.
 pub(super) fn from_tree(lang: Language, code: &str, src: &Source<'_>) -> Option<Outline> {
-    let mut parser = Parser::new();
-    parser.set_language(&lang::grammar(lang)).ok()?;
-    let tree = parser.parse(code, None)?;
+    let tree = parse(lang, code)?;
     if error_share(&tree, code.len()) > MAX_ERROR_SHARE {
         return None;
     }
     let spec = lang::spec(lang);
-    let walker = Walker { spec: &spec, code: code.as_bytes(), src };
+    let walker = Walker { spec: &spec, code: code.as_bytes(), src, kinds: RefCell::default() };
     Some(walker.walk(tree.root_node()))
+}
+
+thread_local! {
+    /// This thread's parser and the language it is set to: kept from block to block rather
+    /// than created, set up and torn down for each.
+    static PARSER: RefCell<Option<(Language, Parser)>> = const { RefCell::new(None) };
+}
+
+/// `code` parsed as `lang`, by this thread's parser.
+fn parse(lang: Language, code: &str) -> Option<Tree> {
+    PARSER.with(|cell| {
+        // Not re-entrant, but should it ever be, a parser of its own does the job.
+        let Ok(mut slot) = cell.try_borrow_mut() else {
+            let mut parser = Parser::new();
+            parser.set_language(&lang::grammar(lang)).ok()?;
+            return parser.parse(code, None);
+        };
+        let (set_to, parser) = slot.get_or_insert_with(|| (lang, Parser::new()));
+        if *set_to != lang || parser.language().is_none() {
+            parser.set_language(&lang::grammar(lang)).ok()?;
+            *set_to = lang;
+        }
+        // Start afresh: never resume whatever an earlier call left.
+        parser.reset();
+        parser.parse(code, None)
+    })
 }
 
 /// Fraction of `len` bytes covered by ERROR nodes (outermost ones only).
@@ -90,6 +116,22 @@ struct Walker<'s, 'a> {
     spec: &'s LangSpec,
     code: &'s [u8],
     src: &'s Source<'a>,
+    /// What each node kind is, by kind id, filled as kinds are met: a node's kind string costs
+    /// an FFI call, a `strlen` and a UTF-8 check, its id a field read.
+    kinds: RefCell<Vec<Kind>>,
+}
+
+/// What the walk needs to know of a node kind.
+#[derive(Clone, Copy, Default)]
+struct Kind {
+    /// Filled in (the rest is meaningless until then).
+    known: bool,
+    comment: bool,
+    callable: bool,
+    whole: bool,
+    container: bool,
+    expression_statement: bool,
+    string: bool,
 }
 
 /// A comment (or docstring) seen outside elided bodies: rows, and whether it starts its line.
@@ -102,6 +144,32 @@ struct Comment {
 }
 
 impl Walker<'_, '_> {
+    /// What `node`'s kind is (see [`Walker::kinds`]).
+    fn kind(&self, node: &Node<'_>) -> Kind {
+        let id = usize::from(node.kind_id());
+        let mut kinds = self.kinds.borrow_mut();
+        if let Some(k) = kinds.get(id).filter(|k| k.known) {
+            return *k;
+        }
+        let name = node.kind();
+        let k = Kind {
+            known: true,
+            comment: name.contains("comment"),
+            callable: self.spec.callables.contains(&name),
+            whole: self.spec.whole.contains(&name),
+            container: self.spec.containers.contains(&name),
+            expression_statement: name == "expression_statement",
+            string: name == "string",
+        };
+        if kinds.len() <= id {
+            kinds.resize(id + 1, Kind::default());
+        }
+        if let Some(slot) = kinds.get_mut(id) {
+            *slot = k;
+        }
+        k
+    }
+
     fn walk(&self, root: Node<'_>) -> Outline {
         let mut items = Vec::new();
         let mut comments = Vec::new();
@@ -109,25 +177,25 @@ impl Walker<'_, '_> {
         let mut stack: Vec<(Node<'_>, usize)> = vec![(root, 0)];
         let mut cursor = root.walk();
         while let Some((node, scope)) = stack.pop() {
-            let kind = node.kind();
+            let kind = self.kind(&node);
             let (start, end) = rows(&node);
-            if kind.contains("comment") || self.is_docstring(&node) {
+            if kind.comment || self.is_docstring(&node) {
                 let own_line = self.starts_line(&node);
-                comments.push(Comment { start, end, own_line, docstring: !kind.contains("comment") });
+                comments.push(Comment { start, end, own_line, docstring: !kind.comment });
                 continue;
             }
             if start == end {
                 continue;
             }
-            let scope_name = scopes.get(scope).cloned().unwrap_or_default();
-            if self.spec.callables.contains(&kind) {
-                if let Some(item) = self.item(&node, &scope_name) {
+            let scope_name = scopes.get(scope).map_or("", String::as_str);
+            if kind.callable {
+                if let Some(item) = self.item(&node, scope_name) {
                     items.push(item);
                     continue;
                 }
             }
-            if self.spec.whole.contains(&kind) {
-                let name = self.qualify(&scope_name, &self.name_of(&node));
+            if kind.whole {
+                let name = self.qualify(scope_name, &self.name_of(&node));
                 let last_closes = self.code_line(end).trim_start().starts_with(['}', ')', ']']);
                 let r_end = if last_closes { end.saturating_sub(1) } else { end };
                 if r_end > start {
@@ -135,14 +203,19 @@ impl Walker<'_, '_> {
                 }
                 continue;
             }
-            let child_scope = if self.spec.containers.contains(&kind) {
-                scopes.push(self.qualify(&scope_name, &self.container_name(&node)));
+            let child_scope = if kind.container {
+                let name = self.qualify(scope_name, &self.container_name(&node));
+                scopes.push(name);
                 scopes.len() - 1
             } else {
                 scope
             };
-            let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev().map(|c| (c, child_scope)));
+            // Children pushed in reverse, so the first is walked first.
+            let at = stack.len();
+            stack.extend(node.children(&mut cursor).map(|c| (c, child_scope)));
+            if let Some(pushed) = stack.get_mut(at..) {
+                pushed.reverse();
+            }
         }
         items.sort_by_key(|r| r.start);
         Outline { items, docs: self.docs(comments) }
@@ -165,10 +238,10 @@ impl Walker<'_, '_> {
 
     /// A statement that is only a string literal (Python docstrings, at any level).
     fn is_docstring(&self, node: &Node<'_>) -> bool {
-        if !self.spec.indented || node.kind() != "expression_statement" || node.named_child_count() != 1 {
+        if !self.spec.indented || !self.kind(node).expression_statement || node.named_child_count() != 1 {
             return false;
         }
-        node.named_child(0).is_some_and(|c| c.kind() == "string")
+        node.named_child(0).is_some_and(|c| self.kind(&c).string)
     }
 
     fn qualify(&self, scope: &str, name: &str) -> String {

@@ -77,7 +77,7 @@ fn compress_prose(text: &str, cx: &Context<'_>) -> Option<String> {
             end -= 1;
         }
         let text_bytes: usize =
-            (row..=end).filter(|&r| !blank(r)).map(|r| doc.lines.get(r).map_or(0, |l| l.trim().len())).sum();
+            (row..=end).filter(|&r| !blank(r)).map(|r| doc.trimmed.get(r).map_or(0, |t| t.len())).sum();
         if text_bytes < MIN_GAP_BYTES {
             // Cheaper kept than marked.
             for k in keep.iter_mut().take(end + 1).skip(row) {
@@ -100,24 +100,33 @@ fn compress_prose(text: &str, cx: &Context<'_>) -> Option<String> {
     if gaps.is_empty() {
         return None;
     }
-    let mut out: Vec<String> = Vec::with_capacity(n);
+    // The output lines joined by `\n`, written straight into one string.
+    let mut out = String::with_capacity(text.len());
+    let mut written = false;
+    let mut push = |line: &str| {
+        if written {
+            out.push('\n');
+        }
+        written = true;
+        out.push_str(line);
+    };
     let mut gaps = gaps.into_iter().peekable();
     let mut row = 0;
     while row < n {
         if let Some((start, stop, blank_before, blank_after)) = gaps.next_if(|g| g.0 <= row) {
             let shown = usize::from(blank_before && start > 0) + usize::from(blank_after && stop + 1 < n);
             if blank_before && start > 0 {
-                out.push(String::new());
+                push("");
             }
-            out.push(cx.marker(stop + 1 - start - shown, "lines"));
+            push(&cx.marker(stop + 1 - start - shown, "lines"));
             if blank_after && stop + 1 < n {
-                out.push(String::new());
+                push("");
             }
             row = stop + 1;
             continue;
         }
-        out.push(doc.lines.get(row).copied().unwrap_or_default().to_owned());
+        push(doc.lines.get(row).copied().unwrap_or_default());
         row += 1;
     }
-    Some(out.join("\n"))
+    Some(out)
 }

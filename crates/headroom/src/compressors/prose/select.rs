@@ -29,19 +29,33 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
 
     // Question words that only a few units use.
     let rare_limit = RARE_DF.max(units.len() / 200);
-    let rare_mask = (0..64).fold(0u64, |mask, bit| {
-        let df = stemmed.iter().filter(|s| s.terms & (1 << bit) != 0).count();
-        if df > 0 && df <= rare_limit {
-            mask | (1 << bit)
-        } else {
-            mask
+    let mut df = [0usize; 64];
+    for s in &stemmed {
+        let mut bits = s.terms;
+        while bits != 0 {
+            if let Some(d) = df.get_mut(bits.trailing_zeros() as usize) {
+                *d += 1;
+            }
+            bits &= bits - 1;
         }
-    });
-    let ids: Vec<&str> = cx.query.identifiers.iter().map(String::as_str).filter(|id| id.len() >= 3).collect();
+    }
+    let rare_mask = df
+        .iter()
+        .enumerate()
+        .filter(|(_, &d)| d > 0 && d <= rare_limit)
+        .fold(0u64, |mask, (bit, _)| mask | (1 << bit));
+    // One searcher per identifier, built once rather than per unit.
+    let ids: Vec<memchr::memmem::Finder<'_>> = cx
+        .query
+        .identifiers
+        .iter()
+        .filter(|id| id.len() >= 3)
+        .map(|id| memchr::memmem::Finder::new(id.as_bytes()))
+        .collect();
     let is_strong = |i: usize| {
         score(i) >= top * STRONG_SCORE && top > 0.0
             || stemmed.get(i).is_some_and(|s| s.terms & rare_mask != 0)
-            || units.get(i).is_some_and(|u| ids.iter().any(|id| u.text.contains(id)))
+            || units.get(i).is_some_and(|u| ids.iter().any(|id| id.find(u.text.as_bytes()).is_some()))
     };
 
     let listed = |i: usize| units.get(i).is_some_and(|u| u.kind != UnitKind::Toc);
@@ -101,9 +115,7 @@ fn echoes(units: &[Unit], strong: &[usize]) -> Vec<usize> {
 
 /// Distinctive values in `text`: letters and digits mixed, at least six characters.
 fn values_in(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| {
-        w.len() >= 6 && w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().any(|b| b.is_ascii_alphabetic())
-    })
+    DigitRuns { text, pos: 0 }.filter(|w| w.len() >= 6 && w.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
 /// Keeps units' lines while the byte budget lasts; headings are kept from the start.
@@ -112,7 +124,7 @@ struct Picker<'d, 'a> {
     keep: Vec<bool>,
     kept: usize,
     budget: usize,
-    seen: HashSet<String>,
+    seen: HashSet<Vec<u8>>,
 }
 
 impl<'d, 'a> Picker<'d, 'a> {
@@ -139,17 +151,109 @@ impl<'d, 'a> Picker<'d, 'a> {
             return;
         }
         // The same sentence again (boilerplate, repeated notes) is kept once.
-        let norm: String =
-            u.text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        if self.seen.contains(&norm) {
+        if !self.seen.insert(normalized(&u.text)) {
             return;
         }
-        self.seen.insert(norm);
         self.kept += cost;
         for r in rows {
             if let Some(k) = self.keep.get_mut(r) {
                 *k = true;
             }
         }
+    }
+}
+
+/// For each ASCII byte: itself lowercased if a letter or digit, else 0.
+const NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// `text`'s letters and digits, lowercased (UTF-8 bytes): what makes two sentences the same.
+fn normalized(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut norm = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if let Some(&m) = NORM.get(usize::from(b)) {
+            if m != 0 {
+                norm.push(m);
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else { break };
+        if c.is_alphanumeric() {
+            let mut utf8 = [0u8; 4];
+            for l in c.to_lowercase() {
+                norm.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        i += c.len_utf8();
+    }
+    norm
+}
+
+/// The runs of letters and digits in a text (what splitting on every other char leaves) that
+/// hold an ASCII digit, left to right. Found from their digits, which are rare in prose, rather
+/// than by splitting the whole text.
+struct DigitRuns<'a> {
+    text: &'a str,
+    /// Always on a char boundary; no run starts before it.
+    pos: usize,
+}
+
+impl DigitRuns<'_> {
+    /// The letter-or-digit char ending just before byte `end`, as its start offset.
+    fn alnum_before(&self, end: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let last = *bytes.get(end.checked_sub(1)?)?;
+        if last.is_ascii() {
+            return last.is_ascii_alphanumeric().then(|| end - 1);
+        }
+        // Back over continuation bytes to the char's first byte.
+        let start =
+            (end.saturating_sub(4)..end).rev().find(|&i| bytes.get(i).is_some_and(|b| (b & 0xC0) != 0x80))?;
+        let c = self.text.get(start..end)?.chars().next()?;
+        c.is_alphanumeric().then_some(start)
+    }
+
+    /// Byte length of the letter-or-digit char at `pos`, if it is one.
+    fn alnum_at(&self, pos: usize) -> Option<usize> {
+        let b = *self.text.as_bytes().get(pos)?;
+        if b.is_ascii() {
+            return b.is_ascii_alphanumeric().then_some(1);
+        }
+        let c = self.text.get(pos..)?.chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
+    }
+}
+
+impl<'a> Iterator for DigitRuns<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let digit = self.pos + self.text.as_bytes().get(self.pos..)?.iter().position(u8::is_ascii_digit)?;
+        let mut start = digit;
+        while start > self.pos {
+            match self.alnum_before(start) {
+                Some(s) => start = s,
+                None => break,
+            }
+        }
+        let mut end = digit;
+        while let Some(n) = self.alnum_at(end) {
+            end += n;
+        }
+        self.pos = end;
+        self.text.get(start..end)
     }
 }

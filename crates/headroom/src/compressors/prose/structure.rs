@@ -47,6 +47,8 @@ pub(super) struct Unit {
 #[derive(Debug)]
 pub(super) struct Document<'a> {
     pub lines: Vec<&'a str>,
+    /// Each line trimmed.
+    pub trimmed: Vec<&'a str>,
     pub kinds: Vec<LineKind>,
     pub units: Vec<Unit>,
 }
@@ -58,13 +60,52 @@ const ABBREVIATIONS: &[&str] =
 
 pub(super) fn parse(text: &str) -> Document<'_> {
     let lines: Vec<&str> = text.split('\n').collect();
+    let ls = Lines::new(&lines);
     let mut kinds: Vec<LineKind> =
-        lines.iter().map(|l| if l.trim().is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
-    mark_code(&lines, &mut kinds);
-    mark_furniture(&lines, &mut kinds);
-    mark_headings(&lines, &mut kinds);
-    let units = units(&lines, &kinds);
-    Document { lines, kinds, units }
+        ls.trimmed.iter().map(|t| if t.is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
+    mark_code(&ls, &mut kinds);
+    mark_furniture(&ls, &mut kinds);
+    mark_headings(&ls, &mut kinds);
+    let units = units(&ls, &kinds);
+    let trimmed = ls.trimmed;
+    Document { lines, trimmed, kinds, units }
+}
+
+/// The lines with what every pass asks of them (trimmed text, indentation), computed once.
+struct Lines<'l, 'a> {
+    raw: &'l [&'a str],
+    trimmed: Vec<&'a str>,
+    indents: Vec<usize>,
+}
+
+impl<'l, 'a> Lines<'l, 'a> {
+    fn new(raw: &'l [&'a str]) -> Self {
+        let mut trimmed = Vec::with_capacity(raw.len());
+        let mut indents = Vec::with_capacity(raw.len());
+        for l in raw {
+            let rest = l.trim_start();
+            indents.push(l.len() - rest.len());
+            trimmed.push(rest.trim_end());
+        }
+        Self { raw, trimmed, indents }
+    }
+
+    fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    fn raw(&self, i: usize) -> &'a str {
+        self.raw.get(i).copied().unwrap_or("")
+    }
+
+    fn trimmed(&self, i: usize) -> &'a str {
+        self.trimmed.get(i).copied().unwrap_or("")
+    }
+
+    /// Bytes of leading whitespace.
+    fn indent(&self, i: usize) -> usize {
+        self.indents.get(i).copied().unwrap_or(0)
+    }
 }
 
 fn set(kinds: &mut [LineKind], i: usize, k: LineKind) {
@@ -73,19 +114,15 @@ fn set(kinds: &mut [LineKind], i: usize, k: LineKind) {
     }
 }
 
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
-}
-
 /// Fenced blocks, RST literal blocks (after a paragraph ending in `::`) and code directives.
-fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
+fn mark_code(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     let mut i = 0;
     while i < lines.len() {
-        let t = lines.get(i).map_or("", |l| l.trim());
+        let t = lines.trimmed(i);
         let fence = ["```", "~~~"].into_iter().find(|f| t.starts_with(f));
         if let Some(f) = fence {
             let mut j = i + 1;
-            while j < lines.len() && !lines.get(j).is_some_and(|l| l.trim().starts_with(f)) {
+            while j < lines.len() && !lines.trimmed(j).starts_with(f) {
                 j += 1;
             }
             for k in i..=j.min(lines.len() - 1) {
@@ -97,16 +134,15 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
         let directive = t.starts_with(".. code") || t.starts_with(".. sourcecode::");
         let literal = t.ends_with("::") && !t.starts_with("..");
         if (directive || literal) && kinds.get(i) == Some(&LineKind::Text) {
-            let base = lines.get(i).map_or(0, |l| indent_of(l));
+            let base = lines.indent(i);
             let mut j = i + 1;
             let mut last = None;
             while j < lines.len() {
-                let l = lines.get(j).copied().unwrap_or("");
-                if l.trim().is_empty() {
+                if lines.trimmed(j).is_empty() {
                     j += 1;
                     continue;
                 }
-                if indent_of(l) <= base {
+                if lines.indent(j) <= base {
                     break;
                 }
                 last = Some(j);
@@ -129,55 +165,106 @@ fn mark_code(lines: &[&str], kinds: &mut [LineKind]) {
 
 /// Lines repeated through the document with only numbers changing and laid out in columns:
 /// running headers and footers of paginated text (`RFC 6455   ...   December 2011`).
-fn mark_furniture(lines: &[&str], kinds: &mut [LineKind]) {
-    let shape =
-        |l: &str| -> String { l.trim().chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect() };
+fn mark_furniture(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     // Only column-spaced lines can be furniture (a shape keeps the spaces and the length).
-    let candidate = |i: usize, l: &str| {
-        kinds.get(i) == Some(&LineKind::Text) && l.trim().len() >= 20 && l.trim().contains("   ")
-    };
-    let mut counts: HashMap<String, usize> = HashMap::default();
-    for (_, l) in lines.iter().enumerate().filter(|(i, l)| candidate(*i, l)) {
-        *counts.entry(shape(l)).or_default() += 1;
-    }
-    let furniture: Vec<usize> = lines
+    let spaced = memchr::memmem::Finder::new("   ");
+    let candidates: Vec<(usize, &str)> = lines
+        .trimmed
         .iter()
         .enumerate()
-        .filter(|(i, l)| candidate(*i, l) && counts.get(&shape(l)).is_some_and(|&n| n >= 3))
-        .map(|(i, _)| i)
+        .filter_map(|(i, &t)| {
+            let candidate =
+                kinds.get(i) == Some(&LineKind::Text) && t.len() >= 20 && spaced.find(t.as_bytes()).is_some();
+            candidate.then_some((i, t))
+        })
         .collect();
-    for i in furniture {
-        set(kinds, i, LineKind::Furniture);
+    // Each distinct shape gets a slot; each candidate remembers its slot.
+    let mut slot_of: HashMap<Shape<'_>, usize> = HashMap::default();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut slots = Vec::with_capacity(candidates.len());
+    for &(_, t) in &candidates {
+        let slot = *slot_of.entry(Shape(t)).or_insert_with(|| {
+            counts.push(0);
+            counts.len() - 1
+        });
+        if let Some(n) = counts.get_mut(slot) {
+            *n += 1;
+        }
+        slots.push(slot);
+    }
+    for (&(i, _), &slot) in candidates.iter().zip(&slots) {
+        if counts.get(slot).is_some_and(|&n| n >= 3) {
+            set(kinds, i, LineKind::Furniture);
+        }
+    }
+}
+
+/// A trimmed line compared as its shape: every ASCII digit reads as `0`. Compared and hashed
+/// in place, without building the shape string.
+struct Shape<'a>(&'a str);
+
+impl Shape<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| if b.is_ascii_digit() { b'0' } else { b })
+    }
+}
+
+impl PartialEq for Shape<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for Shape<'_> {}
+
+impl std::hash::Hash for Shape<'_> {
+    /// The length and the shape of the first and last 16 bytes: equal shapes hash alike, and
+    /// `eq` settles the rest.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        let word = |part: &[u8]| {
+            part.iter().fold(0u64, |w, &x| (w << 8) | u64::from(if x.is_ascii_digit() { b'0' } else { x }))
+        };
+        state.write_usize(b.len());
+        for chunk in [b.get(..8), b.get(8..16), b.get(b.len().saturating_sub(16)..b.len().saturating_sub(8))]
+        {
+            state.write_u64(chunk.map_or(0, word));
+        }
+        state.write_u64(word(b.get(b.len().saturating_sub(8)..).unwrap_or(&[])));
     }
 }
 
 fn is_underline(line: &str) -> bool {
+    // An underline starts with its character: most lines are ruled out by their first byte.
+    if !line.as_bytes().first().is_some_and(|b| UNDERLINE_CHARS.contains(&char::from(*b))) {
+        return false;
+    }
     let t = line.trim_end();
     let Some(c) = t.chars().next() else { return false };
     t.len() >= 3 && UNDERLINE_CHARS.contains(&c) && t.chars().all(|x| x == c)
 }
 
-fn mark_headings(lines: &[&str], kinds: &mut [LineKind]) {
+fn mark_headings(lines: &Lines<'_, '_>, kinds: &mut [LineKind]) {
     // Flush-left titles count only where body text is indented (RFC style).
     let text_rows: Vec<usize> = (0..lines.len()).filter(|&i| kinds.get(i) == Some(&LineKind::Text)).collect();
-    let indented = text_rows.iter().filter(|&&i| lines.get(i).is_some_and(|l| indent_of(l) > 0)).count();
+    let indented = text_rows.iter().filter(|&&i| lines.indent(i) > 0).count();
     let body_indented = indented * 10 >= text_rows.len() * 7;
     for &i in &text_rows {
-        let line = lines.get(i).copied().unwrap_or("");
-        let t = line.trim();
+        let line = lines.raw(i);
+        let t = lines.trimmed(i);
         let prev_blank = i == 0 || kinds.get(i - 1) != Some(&LineKind::Text);
-        let next = lines.get(i + 1).copied().unwrap_or("");
+        let next = lines.raw(i + 1);
         let underlined = is_underline(next)
             && next.trim_end().len() + 1 >= t.len()
             && !is_underline(line)
             && kinds.get(i + 1) == Some(&LineKind::Text);
         let atx = t.starts_with('#') && t.trim_start_matches('#').starts_with(' ');
-        let flush = body_indented && indent_of(line) == 0 && prev_blank && t.len() <= 72 && !t.ends_with('.');
-        let numbered = prev_blank && indent_of(line) == 0 && is_numbered_title(t);
+        let flush = body_indented && lines.indent(i) == 0 && prev_blank && t.len() <= 72 && !t.ends_with('.');
+        let numbered = prev_blank && lines.indent(i) == 0 && is_numbered_title(t);
         if underlined {
             set(kinds, i, LineKind::Heading);
             set(kinds, i + 1, LineKind::Heading);
-            if i > 0 && lines.get(i - 1).is_some_and(|l| is_underline(l)) {
+            if i > 0 && is_underline(lines.raw(i - 1)) {
                 set(kinds, i - 1, LineKind::Heading);
             }
         } else if (atx || flush || numbered) && !is_underline(line) {
@@ -203,11 +290,18 @@ fn starts_item(t: &str) -> bool {
     let bullet = ["- ", "* ", "+ ", "o  ", "| ", "|"].iter().any(|b| t.starts_with(b));
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let numbered = digits > 0 && t.get(digits..).is_some_and(|r| r.starts_with(". ") || r.starts_with(") "));
-    bullet || numbered || t.starts_with("+-") || t.contains(". . . .")
+    bullet || numbered || t.starts_with("+-") || has_dot_leaders(t)
 }
 
-fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
+/// Does `t` contain `. . . .` (table-of-contents leaders)? Checked at each `.` only.
+fn has_dot_leaders(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr_iter(b'.', b).any(|i| b.get(i..i + 7) == Some(b". . . .".as_slice()))
+}
+
+fn units(lines: &Lines<'_, '_>, kinds: &[LineKind]) -> Vec<Unit> {
     let mut out = Vec::new();
+    let mut scratch = Paragraph::default();
     let mut section = 0;
     let mut i = 0;
     while i < lines.len() {
@@ -226,7 +320,7 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
                 {
                     j += 1;
                 }
-                let text = lines.get(i..=j).map(|ls| ls.join("\n")).unwrap_or_default();
+                let text = lines.raw.get(i..=j).map(|ls| ls.join("\n")).unwrap_or_default();
                 out.push(Unit { kind: UnitKind::Code, first: i, last: j, section, text });
                 i = j + 1;
             }
@@ -235,7 +329,7 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
                 while kinds.get(j + 1) == Some(&LineKind::Text) {
                     j += 1;
                 }
-                sentences(lines, i, j, section, &mut out);
+                sentences(lines, i, j, section, &mut scratch, &mut out);
                 i = j + 1;
             }
             LineKind::Blank | LineKind::Furniture => i += 1,
@@ -244,14 +338,34 @@ fn units(lines: &[&str], kinds: &[LineKind]) -> Vec<Unit> {
     out
 }
 
+/// Buffers reused from one paragraph to the next.
+#[derive(Default)]
+struct Paragraph {
+    /// The paragraph's lines, trimmed and joined by spaces.
+    para: String,
+    /// Where each line starts in `para`.
+    starts: Vec<usize>,
+    /// Unit boundaries in `para`.
+    bounds: Vec<usize>,
+}
+
 /// Split the paragraph on lines `first..=last` into sentences (and list items / table rows).
-fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mut Vec<Unit>) {
+fn sentences(
+    lines: &Lines<'_, '_>,
+    first: usize,
+    last: usize,
+    section: usize,
+    scratch: &mut Paragraph,
+    out: &mut Vec<Unit>,
+) {
     // The paragraph as one string, remembering where each line starts in it.
-    let mut para = String::new();
-    let mut starts = Vec::with_capacity(last + 1 - first);
-    let mut bounds = vec![0];
+    let Paragraph { para, starts, bounds } = scratch;
+    para.clear();
+    starts.clear();
+    bounds.clear();
+    bounds.push(0);
     for row in first..=last {
-        let t = lines.get(row).map_or("", |l| l.trim());
+        let t = lines.trimmed(row);
         if row > first {
             para.push(' ');
         }
@@ -280,7 +394,7 @@ fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mu
         let lead = piece.len() - piece.trim_start().len();
         let trail = piece.len() - piece.trim_end().len();
         let (first_row, last_row) = (row_of(a + lead), row_of(b.saturating_sub(trail + 1)));
-        let kind = if text.contains(". . . .") { UnitKind::Toc } else { UnitKind::Sentence };
+        let kind = if has_dot_leaders(text) { UnitKind::Toc } else { UnitKind::Sentence };
         out.push(Unit { kind, first: first_row, last: last_row, section, text: text.to_owned() });
     }
 }
@@ -290,27 +404,23 @@ fn sentences(lines: &[&str], first: usize, last: usize, section: usize, out: &mu
 /// digit or opening quote / bracket, and not after an abbreviation or an initial.
 fn sentence_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', b) {
         let c = b.get(i).copied().unwrap_or(0);
-        if matches!(c, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            while b.get(j).is_some_and(|x| matches!(x, b'"' | b'\'' | b')' | b']' | b'*' | b'`')) {
-                j += 1;
-            }
-            let spaced = b.get(j).is_some_and(|x| *x == b' ');
-            let mut k = j;
-            while b.get(k) == Some(&b' ') {
-                k += 1;
-            }
-            let next_ok = b.get(k).is_some_and(|x| {
-                x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
-            });
-            if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
-                return Some(j);
-            }
+        let mut j = i + 1;
+        while b.get(j).is_some_and(|x| matches!(x, b'"' | b'\'' | b')' | b']' | b'*' | b'`')) {
+            j += 1;
         }
-        i += 1;
+        let spaced = b.get(j).is_some_and(|x| *x == b' ');
+        let mut k = j;
+        while b.get(k) == Some(&b' ') {
+            k += 1;
+        }
+        let next_ok = b.get(k).is_some_and(|x| {
+            x.is_ascii_uppercase() || x.is_ascii_digit() || matches!(x, b'"' | b'(' | b'`' | b'*')
+        });
+        if spaced && next_ok && (c != b'.' || !abbreviation_before(s, i)) {
+            return Some(j);
+        }
     }
     None
 }
@@ -318,8 +428,10 @@ fn sentence_end(s: &str) -> Option<usize> {
 fn abbreviation_before(s: &str, dot: usize) -> bool {
     let head = s.get(..dot).unwrap_or("");
     let word = head.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
-    let lower = word.to_ascii_lowercase();
-    (word.len() == 1 && word.chars().all(char::is_alphabetic)) || ABBREVIATIONS.contains(&lower.as_str())
+    // The abbreviations are lower-case ASCII: comparing ignoring ASCII case is comparing the
+    // ASCII-lowercased word.
+    (word.len() == 1 && word.chars().all(char::is_alphabetic))
+        || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
