@@ -264,6 +264,8 @@ struct FirstBytes {
     /// `lens[b]`: bit `n` set when some wanted term starts with byte `b` and is `n` bytes long
     /// (bit 63: 63 or more).
     lens: [u64; 256],
+    /// The finer sieve for stemmed tokens; `None` lets every token through.
+    prefixes: Option<Prefixes>,
 }
 
 impl FirstBytes {
@@ -274,12 +276,12 @@ impl FirstBytes {
                 *mask |= 1 << w.len().min(63);
             }
         }
-        Self { lens }
+        Self { lens, prefixes: Some(Prefixes::of(wanted)) }
     }
 
     /// Every token may match.
     fn any() -> Self {
-        Self { lens: [u64::MAX; 256] }
+        Self { lens: [u64::MAX; 256], prefixes: None }
     }
 
     fn mask(&self, b: u8) -> u64 {
@@ -297,6 +299,97 @@ impl FirstBytes {
     fn may_match_word(&self, raw: &str) -> bool {
         let Some(&b) = raw.as_bytes().first() else { return false };
         !b.is_ascii() || self.mask(b) & (1 << raw.len().min(63)) != 0 || self.may_match(b) && !raw.is_ascii()
+    }
+}
+
+impl FirstBytes {
+    /// Could the raw token `raw` equal a wanted term once lowercased and stemmed?
+    fn may_match_stem(&self, raw: &[u8]) -> bool {
+        raw.first().is_some_and(|&b| self.may_match(b))
+            && self.prefixes.as_ref().is_none_or(|p| p.may_match(raw))
+    }
+}
+
+/// Which first bytes the wanted terms start with, for stemmed tokens: a finer sieve than the
+/// first byte alone, by the first two bytes and then the third.
+///
+/// Exact, because lowercasing maps ASCII to ASCII byte for byte and the stemmer only
+/// truncates, except `-ies` → `-y`, which rewrites the third byte of a five-byte word. So a
+/// token whose first bytes are ASCII can equal a wanted term (of at least 3 bytes) only if its
+/// first three bytes lowercase to the term's (or, for a five-byte `-ies` word, its first two
+/// and a `y`); a token of two ASCII bytes never can. Tokens with a non-ASCII byte among the
+/// first three always pass.
+struct Prefixes {
+    /// Bit `a * 128 + b`: some wanted term starts with ASCII bytes `a`, `b`.
+    pairs: [u64; 256],
+    /// The first three bytes of every wanted term, packed.
+    triples: FxHashSet<u32>,
+    /// A wanted term shorter than 3 bytes: only the two-byte sieve applies, if that.
+    short: bool,
+    /// A wanted term shorter than 2 bytes: nothing can be ruled out.
+    all: bool,
+}
+
+/// The bit of two ASCII bytes in [`Prefixes::pairs`].
+fn pair_bit(a: u8, b: u8) -> usize {
+    usize::from(a & 0x7f) << 7 | usize::from(b & 0x7f)
+}
+
+/// Three bytes packed into one key.
+fn triple(a: u8, b: u8, c: u8) -> u32 {
+    u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c)
+}
+
+impl Prefixes {
+    fn of<S: AsRef<str>>(wanted: &[S]) -> Self {
+        let mut pairs = [0u64; 256];
+        let mut triples = FxHashSet::default();
+        let (mut short, mut all) = (false, false);
+        for w in wanted.iter().map(AsRef::as_ref) {
+            match w.as_bytes() {
+                [a, b, rest @ ..] => {
+                    if a.is_ascii() && b.is_ascii() {
+                        let bit = pair_bit(*a, *b);
+                        if let Some(p) = pairs.get_mut(bit / 64) {
+                            *p |= 1 << (bit % 64);
+                        }
+                    }
+                    match rest.first() {
+                        Some(c) => {
+                            triples.insert(triple(*a, *b, *c));
+                        }
+                        None => short = true,
+                    }
+                }
+                _ => all = true,
+            }
+        }
+        Self { pairs, triples, short, all }
+    }
+
+    /// Could a token with raw bytes `raw` (at least 2) equal a wanted term once lowercased and
+    /// stemmed?
+    fn may_match(&self, raw: &[u8]) -> bool {
+        let [a, b, rest @ ..] = raw else { return true };
+        if !a.is_ascii() || !b.is_ascii() || self.all {
+            return true;
+        }
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        let bit = pair_bit(a, b);
+        let pair = self.pairs.get(bit / 64).is_some_and(|p| p & (1 << (bit % 64)) != 0);
+        if !pair || self.short {
+            return pair;
+        }
+        match rest.first() {
+            None => false,
+            Some(c) if c.is_ascii() => {
+                self.triples.contains(&triple(a, b, c.to_ascii_lowercase()))
+                    || (raw.len() == 5
+                        && rest.eq_ignore_ascii_case(b"ies")
+                        && self.triples.contains(&triple(a, b, b'y')))
+            }
+            Some(_) => true,
+        }
     }
 }
 
@@ -430,14 +523,15 @@ pub(crate) fn stemmed_words(text: &str) -> Vec<String> {
 }
 
 /// [`stemmed_words`] without allocating per word, for [`Tally`]: a token is lowercased and
-/// stemmed only when `may_match` accepts its first byte (stemming never changes it).
+/// stemmed only when `screen` may let it through (see [`Prefixes`]).
 fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn FnMut(Option<&str>)) {
-    let may_match = |b: u8| screen.may_match(b);
+    // Byte ranges of the current word's parts (allocated only once a word has several).
+    let mut parts: Vec<(usize, usize)> = Vec::new();
     for raw in raw_words(text) {
         // Most words are plain (`the`, `The`): one part, no splitting needed.
         let b = raw.as_bytes();
         if b.iter().all(u8::is_ascii_alphabetic) && b.iter().skip(1).all(u8::is_ascii_lowercase) {
-            if b.first().is_some_and(|&c| may_match(c)) {
+            if screen.may_match_stem(b) {
                 lower_word(raw, buf);
                 stem_in_place(buf);
                 f(Some(buf));
@@ -446,19 +540,20 @@ fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn 
             }
             continue;
         }
-        let mut parts = 0;
-        for_each_part(raw, |_| parts += 1);
-        if parts > 1 {
-            if raw.as_bytes().first().is_some_and(|&b| may_match(b)) {
+        parts.clear();
+        for_each_part(raw, |p| parts.push(p));
+        if parts.len() > 1 {
+            if screen.may_match_stem(raw.as_bytes()) {
                 lower_word(raw, buf);
                 f(Some(buf));
             } else {
                 f(None);
             }
         }
-        for_each_part(raw, |p| {
+        for &(start, end) in &parts {
+            let p = raw.get(start..end).unwrap_or("");
             if p.len() >= 2 {
-                if p.as_bytes().first().is_some_and(|&b| may_match(b)) {
+                if screen.may_match_stem(p.as_bytes()) {
                     lower_word(p, buf);
                     stem_in_place(buf);
                     f(Some(buf));
@@ -466,31 +561,56 @@ fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn 
                     f(None);
                 }
             }
-        });
+        }
     }
 }
 
-/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word.
-fn for_each_part(word: &str, mut f: impl FnMut(&str)) {
-    for piece in word.split('_').filter(|p| !p.is_empty()) {
+/// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word, as byte
+/// ranges of `word`.
+fn for_each_part(word: &str, mut f: impl FnMut((usize, usize))) {
+    let mut offset = 0;
+    for piece in word.split('_') {
+        let base = offset;
+        offset += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
         let mut start = 0;
-        let mut prev: Option<char> = None;
-        let mut chars = piece.char_indices().peekable();
-        while let Some((i, cur)) = chars.next() {
-            if let Some(prev) = prev {
-                let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
-                let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                    || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
-                    || (prev.is_alphabetic() && cur.is_ascii_digit())
-                    || (prev.is_ascii_digit() && cur.is_alphabetic());
+        if piece.is_ascii() {
+            // The same rules on bytes: for ASCII, `char`'s case and class tests are the
+            // `u8` ones.
+            let b = piece.as_bytes();
+            for i in 1..b.len() {
+                let (Some(&prev), Some(&cur)) = (b.get(i - 1), b.get(i)) else { continue };
+                let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+                    || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
                 if boundary {
-                    f(piece.get(start..i).unwrap_or(""));
+                    f((base + start, base + i));
                     start = i;
                 }
             }
-            prev = Some(cur);
+        } else {
+            let mut prev: Option<char> = None;
+            let mut chars = piece.char_indices().peekable();
+            while let Some((i, cur)) = chars.next() {
+                if let Some(prev) = prev {
+                    let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+                    let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                        || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                        || (prev.is_alphabetic() && cur.is_ascii_digit())
+                        || (prev.is_ascii_digit() && cur.is_alphabetic());
+                    if boundary {
+                        f((base + start, base + i));
+                        start = i;
+                    }
+                }
+                prev = Some(cur);
+            }
         }
-        f(piece.get(start..).unwrap_or(""));
+        f((base + start, base + piece.len()));
     }
 }
 
@@ -513,8 +633,11 @@ fn stem_in_place(s: &mut String) {
     }
     for suffix in ["ing", "ed"] {
         let base = s.len().saturating_sub(suffix.len());
-        let has_vowel = s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)));
-        if s.len() > suffix.len() + 2 && s.ends_with(suffix) && has_vowel {
+        // The suffix first: the vowel scan is the costly test.
+        if s.len() > suffix.len() + 2
+            && s.ends_with(suffix)
+            && s.get(..base).is_some_and(|b| b.bytes().any(|c| b"aeiouy".contains(&c)))
+        {
             s.truncate(base);
             let b = s.as_bytes();
             let n = b.len();
