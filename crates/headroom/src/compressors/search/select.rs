@@ -123,19 +123,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         if query.terms.iter().any(|t| DEFINITION_ASKS.contains(&t.as_str())) { 2.0 } else { 1.0 };
     let wants_peripheral = rank::asks_peripheral(query);
     let kinds = rank::asked_kinds(query);
-    // Question words that single out a few matches; the searched pattern (in most of them) does
-    // not. Only definitions ask, so document frequencies (and the searched pattern) are worked
-    // out on first need, each at most once.
-    let candidates: Vec<String> = query
-        .terms
-        .iter()
-        .filter(|t| t.len() >= 4)
-        .cloned()
-        .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
-        .collect();
-    let mut singles: Vec<Option<bool>> = vec![None; candidates.len()];
-    let mut folded: Option<Folded> = None;
-    let mut pattern: Option<Option<String>> = None;
+    let mut cues = Cues::new(query, &contents);
 
     let mut scores = vec![Score::default(); rows.len()];
     let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
@@ -147,28 +135,9 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let def = rank::definition(row.content);
         let definition = def.map_or(0.0, |(kind, name)| {
             let name = name.to_lowercase();
-            let named = candidates.iter().zip(singles.iter_mut()).any(|(n, single)| {
-                rank::contains_short(&name, n)
-                    && *single.get_or_insert_with(|| {
-                        let f = folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE));
-                        let m = f.docs(NAME_SAMPLE);
-                        // In fewer than half of the matches.
-                        let cap = m.div_ceil(2);
-                        f.count(n, m, cap) < cap
-                    })
-            });
-            let base = if named {
+            let base = if cues.names(&name) {
                 DEF_NAMED
-            } else if pattern
-                .get_or_insert_with(|| {
-                    infer_pattern(
-                        &contents,
-                        folded.get_or_insert_with(|| Folded::new(&contents, NAME_SAMPLE)),
-                    )
-                })
-                .as_deref()
-                .is_some_and(|p| name.contains(p))
-            {
+            } else if cues.pattern().is_some_and(|p| name.contains(p)) {
                 DEF_PATTERN
             } else {
                 DEF_OTHER
@@ -213,6 +182,57 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         }
     }
     scores
+}
+
+/// What definitions are weighed against, each worked out on first need (only definitions ask,
+/// and most matches are none): the question words that single out a few matches (the searched
+/// pattern, in most of them, does not), and the searched pattern itself.
+struct Cues<'c> {
+    contents: &'c [&'c str],
+    /// Question terms (4+ bytes) and identifiers (3+, lowercased), each with whether it is in
+    /// fewer than half of the matches, once known.
+    words: Vec<(String, Option<bool>)>,
+    folded: Option<Folded>,
+    pattern: Option<Option<String>>,
+}
+
+impl<'c> Cues<'c> {
+    fn new(query: &Query, contents: &'c [&'c str]) -> Self {
+        let words = query
+            .terms
+            .iter()
+            .filter(|t| t.len() >= 4)
+            .cloned()
+            .chain(query.identifiers.iter().filter(|i| i.len() >= 3).map(|i| i.to_lowercase()))
+            .map(|w| (w, None))
+            .collect();
+        Self { contents, words, folded: None, pattern: None }
+    }
+
+    /// Does (lowercased) `name` carry a question word that few matches hold?
+    fn names(&mut self, name: &str) -> bool {
+        let Self { contents, words, folded, .. } = self;
+        words.iter_mut().any(|(w, rare)| {
+            rank::contains_short(name, w)
+                && *rare.get_or_insert_with(|| {
+                    let f = folded.get_or_insert_with(|| Folded::new(contents, NAME_SAMPLE));
+                    let m = f.docs(NAME_SAMPLE);
+                    // In fewer than half of the matches.
+                    let cap = m.div_ceil(2);
+                    f.count(w, m, cap) < cap
+                })
+        })
+    }
+
+    /// The searched pattern, if one can be told ([`infer_pattern`]).
+    fn pattern(&mut self) -> Option<&str> {
+        let Self { contents, folded, pattern, .. } = self;
+        pattern
+            .get_or_insert_with(|| {
+                infer_pattern(contents, folded.get_or_insert_with(|| Folded::new(contents, NAME_SAMPLE)))
+            })
+            .as_deref()
+    }
 }
 
 /// Matches whose document frequency decides whether a question word is rare.
