@@ -568,6 +568,37 @@ fn for_each_stem(text: &str, buf: &mut String, screen: &FirstBytes, f: &mut dyn 
 /// The `snake_case`, `camelCase`, `HTTPServer` and letter/digit parts of one word, as byte
 /// ranges of `word`.
 fn for_each_part(word: &str, mut f: impl FnMut((usize, usize))) {
+    if word.is_ascii() {
+        // One pass over the bytes: for ASCII, `char`'s case and class tests are the `u8` ones,
+        // and a `_` ends a piece (empty pieces give no part).
+        let b = word.as_bytes();
+        let mut start = 0;
+        for (i, &cur) in b.iter().enumerate() {
+            if cur == b'_' {
+                if i > start {
+                    f((start, i));
+                }
+                start = i + 1;
+                continue;
+            }
+            let Some(&prev) = i.checked_sub(1).and_then(|p| b.get(p)).filter(|&&p| p != b'_') else {
+                continue;
+            };
+            let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
+                || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
+                || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
+                || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
+            if boundary {
+                f((start, i));
+                start = i;
+            }
+        }
+        if b.len() > start {
+            f((start, b.len()));
+        }
+        return;
+    }
     let mut offset = 0;
     for piece in word.split('_') {
         let base = offset;

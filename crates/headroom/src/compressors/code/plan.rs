@@ -82,7 +82,15 @@ pub(super) fn render(outline: &Outline, src: &Source<'_>, comment: &str, cx: &Co
 
 fn plan(outline: &Outline, src: &Source<'_>, comment: &str, cx: &Context<'_>) -> Vec<Cut> {
     let Outline { items, docs } = outline;
-    let text_of = |(a, b): (usize, usize)| src.code.get(a..=b).map(|ls| ls.join("\n")).unwrap_or_default();
+    // Rows `a..=b` joined by `\n`, appended to `out`.
+    let push_rows = |out: &mut String, (a, b): (usize, usize)| {
+        for (k, line) in src.code.get(a..=b).unwrap_or_default().iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+    };
     let mut doc_at: Vec<Option<usize>> = vec![None; src.len()];
     for (i, d) in docs.iter().enumerate() {
         for slot in doc_at.iter_mut().take(d.end + 1).skip(d.start) {
@@ -94,13 +102,24 @@ fn plan(outline: &Outline, src: &Source<'_>, comment: &str, cx: &Context<'_>) ->
         .iter()
         .map(|it| {
             let doc = leading_doc(it, src, &doc_at).and_then(|d| docs.get(d));
-            let doc_text = doc.map(|d| text_of((d.start, d.end))).unwrap_or_default();
-            let whole = text_of((it.start, it.end));
+            // Name, doc comment and whole definition, a line apart.
+            let mut text = String::with_capacity(it.name.len() + 2 + bytes(src, (it.start, it.end)));
+            text.push_str(&it.name);
+            text.push('\n');
+            if let Some(d) = doc {
+                push_rows(&mut text, (d.start, d.end));
+            }
+            text.push('\n');
+            push_rows(&mut text, (it.start, it.end));
             let cost = bytes(src, (it.body.0, it.end));
-            Unit { name: &it.name, text: format!("{}\n{doc_text}\n{whole}", it.name), cost }
+            Unit { name: &it.name, text, cost }
         })
         .collect();
-    units.extend(docs.iter().map(|d| Unit { name: "", text: text_of(d.tail), cost: bytes(src, d.tail) }));
+    units.extend(docs.iter().map(|d| {
+        let mut text = String::new();
+        push_rows(&mut text, d.tail);
+        Unit { name: "", text, cost: bytes(src, d.tail) }
+    }));
     let keep = select::relevant(&units, budget(items, docs, src, cx.target_ratio), cx);
     let (item_keep, doc_keep) = keep.split_at(items.len().min(keep.len()));
     let mut doc_in_run = vec![false; docs.len()];

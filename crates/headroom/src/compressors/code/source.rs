@@ -58,16 +58,20 @@ impl<'a> Source<'a> {
     }
 }
 
-/// The leading number of a numbered line, if any (`   12\tx`, `12: x`, a bare `  12`).
-fn leading_number(line: &str) -> Option<u64> {
+/// The leading number of a numbered line, if any (`   12\tx`, `12: x`, a bare `  12`), and the
+/// code after it (empty for a bare number).
+fn leading_number(line: &str) -> Option<(u64, &str)> {
     let t = line.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || digits > 7 {
         return None;
     }
     let n = t.get(..digits)?.parse().ok()?;
-    let bare = t.len() == digits;
-    (bare || strip_line_number(line).len() != line.len()).then_some(n)
+    if t.len() == digits {
+        return Some((n, ""));
+    }
+    let code = strip_line_number(line);
+    (code.len() != line.len()).then_some((n, code))
 }
 
 /// Split numbered lines into code and numbers when nearly every line is numbered and the
@@ -85,15 +89,14 @@ fn numbered<'a>(lines: &[&'a str]) -> Option<(Vec<&'a str>, Vec<u64>)> {
         }
         nonblank += 1;
         match leading_number(line) {
-            Some(n) => {
+            Some((n, stripped)) => {
                 hits += 1;
                 if prev.is_some_and(|p| p + 1 == n) {
                     steps += 1;
                 }
                 prev = Some(n);
                 numbers.push(n);
-                let t = line.trim_start();
-                code.push(if t.bytes().all(|b| b.is_ascii_digit()) { "" } else { strip_line_number(line) });
+                code.push(stripped);
             }
             None => {
                 prev = prev.map(|p| p + 1);
