@@ -202,6 +202,21 @@ fn normalized(text: &str) -> Vec<u8> {
     norm
 }
 
+/// Offset of the first ASCII digit in `bytes`. Sixteen bytes are tested at a time, without
+/// branching, since most text has no digit for a long stretch.
+fn first_digit(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(16);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let any = chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'0') < 10));
+        if any != 0 {
+            return chunk.iter().position(u8::is_ascii_digit).map(|i| base + i);
+        }
+        base += 16;
+    }
+    chunks.remainder().iter().position(u8::is_ascii_digit).map(|i| base + i)
+}
+
 /// The runs of letters and digits in a text (what splitting on every other char leaves) that
 /// hold an ASCII digit, left to right. Found from their digits, which are rare in prose, rather
 /// than by splitting the whole text.
@@ -241,7 +256,7 @@ impl<'a> Iterator for DigitRuns<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        let digit = self.pos + self.text.as_bytes().get(self.pos..)?.iter().position(u8::is_ascii_digit)?;
+        let digit = self.pos + first_digit(self.text.as_bytes().get(self.pos..)?)?;
         let mut start = digit;
         while start > self.pos {
             match self.alnum_before(start) {

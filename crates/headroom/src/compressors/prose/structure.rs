@@ -59,7 +59,7 @@ const ABBREVIATIONS: &[&str] =
     &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
 
 pub(super) fn parse(text: &str) -> Document<'_> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = split_lines(text);
     let ls = Lines::new(&lines);
     let mut kinds: Vec<LineKind> =
         ls.trimmed.iter().map(|t| if t.is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
@@ -69,6 +69,38 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let units = units(&ls, &kinds);
     let trimmed = ls.trimmed;
     Document { lines, trimmed, kinds, units }
+}
+
+/// `text.split('\n')`, with the newlines found by `memchr`.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(text.get(start..end).unwrap_or(""));
+        start = end + 1;
+    }
+    lines.push(text.get(start..).unwrap_or(""));
+    lines
+}
+
+/// `line`'s leading whitespace length and `line.trim()`, with ASCII whitespace stepped over
+/// bytewise (a non-ASCII neighbour leaves the decision to `str`'s own trims).
+fn trim(line: &str) -> (usize, &str) {
+    // ASCII bytes `char::is_whitespace` accepts.
+    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let b = line.as_bytes();
+    let lead = b.iter().take_while(|c| ws(c)).count();
+    if b.get(lead).is_some_and(|c| !c.is_ascii()) {
+        let rest = line.trim_start();
+        return (line.len() - rest.len(), rest.trim_end());
+    }
+    let rest = line.get(lead..).unwrap_or("");
+    let trail = rest.bytes().rev().take_while(|c| ws(c)).count();
+    let keep = rest.len() - trail;
+    if keep > 0 && rest.as_bytes().get(keep - 1).is_some_and(|c| !c.is_ascii()) {
+        return (lead, rest.trim_end());
+    }
+    (lead, rest.get(..keep).unwrap_or(""))
 }
 
 /// The lines with what every pass asks of them (trimmed text, indentation), computed once.
@@ -83,9 +115,9 @@ impl<'l, 'a> Lines<'l, 'a> {
         let mut trimmed = Vec::with_capacity(raw.len());
         let mut indents = Vec::with_capacity(raw.len());
         for l in raw {
-            let rest = l.trim_start();
-            indents.push(l.len() - rest.len());
-            trimmed.push(rest.trim_end());
+            let (indent, t) = trim(l);
+            indents.push(indent);
+            trimmed.push(t);
         }
         Self { raw, trimmed, indents }
     }
