@@ -607,39 +607,21 @@ fn for_each_part(word: &str, mut f: impl FnMut((usize, usize))) {
             continue;
         }
         let mut start = 0;
-        if piece.is_ascii() {
-            // The same rules on bytes: for ASCII, `char`'s case and class tests are the
-            // `u8` ones.
-            let b = piece.as_bytes();
-            for i in 1..b.len() {
-                let (Some(&prev), Some(&cur)) = (b.get(i - 1), b.get(i)) else { continue };
-                let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-                let boundary = (prev.is_ascii_lowercase() && cur.is_ascii_uppercase())
-                    || (prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next_lower)
-                    || (prev.is_ascii_alphabetic() && cur.is_ascii_digit())
-                    || (prev.is_ascii_digit() && cur.is_ascii_alphabetic());
+        let mut prev: Option<char> = None;
+        let mut chars = piece.char_indices().peekable();
+        while let Some((i, cur)) = chars.next() {
+            if let Some(prev) = prev {
+                let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
+                let boundary = (prev.is_lowercase() && cur.is_uppercase())
+                    || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
+                    || (prev.is_alphabetic() && cur.is_ascii_digit())
+                    || (prev.is_ascii_digit() && cur.is_alphabetic());
                 if boundary {
                     f((base + start, base + i));
                     start = i;
                 }
             }
-        } else {
-            let mut prev: Option<char> = None;
-            let mut chars = piece.char_indices().peekable();
-            while let Some((i, cur)) = chars.next() {
-                if let Some(prev) = prev {
-                    let next_lower = chars.peek().is_some_and(|&(_, n)| n.is_lowercase());
-                    let boundary = (prev.is_lowercase() && cur.is_uppercase())
-                        || (prev.is_uppercase() && cur.is_uppercase() && next_lower)
-                        || (prev.is_alphabetic() && cur.is_ascii_digit())
-                        || (prev.is_ascii_digit() && cur.is_alphabetic());
-                    if boundary {
-                        f((base + start, base + i));
-                        start = i;
-                    }
-                }
-                prev = Some(cur);
-            }
+            prev = Some(cur);
         }
         f((base + start, base + piece.len()));
     }
