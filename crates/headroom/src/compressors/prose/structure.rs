@@ -59,7 +59,7 @@ const ABBREVIATIONS: &[&str] =
     &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
 
 pub(super) fn parse(text: &str) -> Document<'_> {
-    let lines = split_lines(text);
+    let lines = crate::compressors::search::rank::split_lines(text);
     let ls = Lines::new(&lines);
     let mut kinds: Vec<LineKind> =
         ls.trimmed.iter().map(|t| if t.is_empty() { LineKind::Blank } else { LineKind::Text }).collect();
@@ -69,18 +69,6 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let units = units(&ls, &kinds);
     let trimmed = ls.trimmed;
     Document { lines, trimmed, kinds, units }
-}
-
-/// `text.split('\n')`, with the newlines found by `memchr`.
-fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        lines.push(text.get(start..end).unwrap_or(""));
-        start = end + 1;
-    }
-    lines.push(text.get(start..).unwrap_or(""));
-    lines
 }
 
 /// `line`'s leading whitespace length and `line.trim()`, with ASCII whitespace stepped over
