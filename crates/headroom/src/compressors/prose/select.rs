@@ -180,6 +180,21 @@ const NORM: [u8; 128] = {
 /// `text`'s letters and digits, lowercased (UTF-8 bytes): what makes two sentences the same.
 fn normalized(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        // Every byte is written and the length advances past the kept ones only: no branch per
+        // byte, and the output is never longer than the input.
+        let mut norm = vec![0u8; bytes.len()];
+        let mut len = 0;
+        for &b in bytes {
+            let m = NORM.get(usize::from(b)).copied().unwrap_or(0);
+            if let Some(slot) = norm.get_mut(len) {
+                *slot = m;
+            }
+            len += usize::from(m != 0);
+        }
+        norm.truncate(len);
+        return norm;
+    }
     let mut norm = Vec::with_capacity(text.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
