@@ -81,8 +81,10 @@ pub(super) fn relevant(units: &[Unit<'_>], budget: usize, cx: &Context<'_>) -> V
             }
             let called = calls(&a.text);
             let short = short_name(a.name);
+            let short_finder = memchr::memmem::Finder::new(short);
             let is_callee = |u: &Unit<'_>| called.contains(short_name(u.name));
-            let is_caller = |u: &Unit<'_>| step == 0 && short.len() >= 4 && contains_word(&u.text, short);
+            let is_caller =
+                |u: &Unit<'_>| step == 0 && short.len() >= 4 && contains_word(&u.text, &short_finder);
             for relation in [&is_callee as &dyn Fn(&Unit<'_>) -> bool, &is_caller] {
                 let near: Vec<usize> = all_by_density
                     .iter()
@@ -182,7 +184,8 @@ fn rare_identifiers(cx: &Context<'_>, docs: &[&str]) -> Vec<Vec<bool>> {
                 let compound = id.to_lowercase().replace('-', "");
                 squashed.iter().map(|d| d.contains(&compound)).collect()
             } else {
-                docs.iter().map(|d| contains_word(d, id)).collect::<Vec<bool>>()
+                let finder = memchr::memmem::Finder::new(id);
+                docs.iter().map(|d| contains_word(d, &finder)).collect::<Vec<bool>>()
             }
         })
         .filter(|hits: &Vec<bool>| {
@@ -203,12 +206,21 @@ fn is_distinctive(id: &str) -> bool {
                 .any(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | ':'))
 }
 
-/// `needle` in `hay` with no identifier character right before or after it.
-fn contains_word(hay: &str, needle: &str) -> bool {
+/// `needle` (searched by `finder`, built once per needle) in `hay` with no identifier
+/// character right before or after it. Occurrences are tried left to right, each search
+/// resuming after the previous match, as `str::match_indices` would.
+fn contains_word(hay: &str, finder: &memchr::memmem::Finder<'_>) -> bool {
     let ident = |c: char| c.is_alphanumeric() || c == '_';
-    hay.match_indices(needle).any(|(i, m)| {
+    let len = finder.needle().len();
+    let word_at = |i: usize| {
         let before = hay.get(..i).and_then(|s| s.chars().next_back());
-        let after = hay.get(i + m.len()..).and_then(|s| s.chars().next());
+        let after = hay.get(i + len..).and_then(|s| s.chars().next());
         !before.is_some_and(ident) && !after.is_some_and(ident)
-    })
+    };
+    if len == 0 {
+        // An empty needle matches at every char boundary (the byte finder would also try the
+        // middle of chars).
+        return hay.match_indices("").any(|(i, _)| word_at(i));
+    }
+    finder.find_iter(hay.as_bytes()).any(word_at)
 }

@@ -180,6 +180,21 @@ const NORM: [u8; 128] = {
 /// `text`'s letters and digits, lowercased (UTF-8 bytes): what makes two sentences the same.
 fn normalized(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
+    if bytes.is_ascii() {
+        // Every byte is written and the length advances past the kept ones only: no branch per
+        // byte, and the output is never longer than the input.
+        let mut norm = vec![0u8; bytes.len()];
+        let mut len = 0;
+        for &b in bytes {
+            let m = NORM.get(usize::from(b)).copied().unwrap_or(0);
+            if let Some(slot) = norm.get_mut(len) {
+                *slot = m;
+            }
+            len += usize::from(m != 0);
+        }
+        norm.truncate(len);
+        return norm;
+    }
     let mut norm = Vec::with_capacity(text.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -202,17 +217,23 @@ fn normalized(text: &str) -> Vec<u8> {
     norm
 }
 
-/// Offset of the first ASCII digit in `bytes`. Sixteen bytes are tested at a time, without
-/// branching, since most text has no digit for a long stretch.
+/// Offset of the first ASCII digit in `bytes`. Eight bytes are tested at a time (SWAR: a byte
+/// is a digit when it XORs with `0x30` to a value below 10), since most text has no digit for
+/// a long stretch.
 fn first_digit(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(16);
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in chunks.by_ref() {
-        let any = chunk.iter().fold(0u8, |acc, &b| acc | u8::from(b.wrapping_sub(b'0') < 10));
-        if any != 0 {
-            return chunk.iter().position(u8::is_ascii_digit).map(|i| base + i);
+        let word = chunk.try_into().map_or(0, u64::from_ne_bytes) ^ (ONES * 0x30);
+        // Some byte of `word` is below 10 (exact for a bound up to 128).
+        if word.wrapping_sub(ONES * 10) & !word & HIGH != 0 {
+            if let Some(i) = chunk.iter().position(u8::is_ascii_digit) {
+                return Some(base + i);
+            }
         }
-        base += 16;
+        base += 8;
     }
     chunks.remainder().iter().position(u8::is_ascii_digit).map(|i| base + i)
 }
