@@ -5,6 +5,7 @@
 mod code;
 mod diff;
 mod json;
+mod lines;
 mod log;
 mod prose;
 mod search;

@@ -65,7 +65,7 @@ impl Hunk<'_> {
 
 /// Parse `text` into parts. Never fails: lines that fit no structure become [`Part::Line`].
 pub(super) fn parse(text: &str) -> Vec<Part<'_>> {
-    let lines = crate::compressors::search::rank::split_lines(text);
+    let lines = crate::compressors::lines::split_lines(text);
     let mut parts = Vec::new();
     let mut commit = 0usize;
     let mut i = 0;

@@ -92,7 +92,7 @@ impl Compressor for LogCompressor {
 fn split_lines(text: &str) -> (Vec<&str>, bool) {
     let trailing = text.ends_with('\n');
     let body = if trailing { text.get(..text.len() - 1).unwrap_or("") } else { text };
-    (body.split('\n').collect(), trailing)
+    (crate::compressors::lines::split_lines(body), trailing)
 }
 
 fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> {

@@ -59,7 +59,7 @@ const ABBREVIATIONS: &[&str] =
     &["e.g", "i.e", "etc", "vs", "cf", "al", "fig", "sec", "no", "approx", "mr", "dr"];
 
 pub(super) fn parse(text: &str) -> Document<'_> {
-    let lines = crate::compressors::search::rank::split_lines(text);
+    let lines = crate::compressors::lines::split_lines(text);
     let ls = Lines::new(&lines);
     let mut kinds: Vec<LineKind> =
         ls.trimmed.iter().map(|t| if t.is_empty() { LineKind::Blank } else { LineKind::Text }).collect();

@@ -40,7 +40,7 @@ impl<'a> Row<'a> {
 
 /// Classify every line of `text`.
 pub(super) fn parse(text: &str) -> Vec<Row<'_>> {
-    let mut lines = super::rank::split_lines(text);
+    let mut lines = crate::compressors::lines::split_lines(text);
     for l in &mut lines {
         *l = l.strip_suffix('\r').unwrap_or(l);
     }

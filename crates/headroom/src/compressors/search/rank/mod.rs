@@ -396,19 +396,6 @@ pub(in crate::compressors) fn is_peripheral_path(path: &str) -> bool {
         || p.contains("history")
 }
 
-/// `text.split('\n')`, found with a vectorised byte search (the std splitter pays a call per
-/// line).
-pub(in crate::compressors) fn split_lines(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(text.len() / 32 + 1);
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        out.push(text.get(start..nl).unwrap_or(""));
-        start = nl + 1;
-    }
-    out.push(text.get(start..).unwrap_or(""));
-    out
-}
-
 /// Does `hay` contain `needle`? A plain scan, for short haystacks (a definition's name), where
 /// building a substring searcher costs more than the search.
 pub(in crate::compressors) fn contains_short(hay: &str, needle: &str) -> bool {
@@ -532,13 +519,6 @@ mod tests {
         let q = expanded(&Query::new("which error enums print the stack, stripped, defined"));
         for w in ["enum", "errors", "prints", "printing", "strip", "define", "stripping"] {
             assert!(q.terms.iter().any(|t| t == w), "{w} missing from {:?}", q.terms);
-        }
-    }
-
-    #[test]
-    fn lines_split_like_std() {
-        for text in ["", "\n", "a", "a\nb", "a\n\nb\n", "\r\n x \n\n"] {
-            assert_eq!(split_lines(text), text.split('\n').collect::<Vec<_>>());
         }
     }
 

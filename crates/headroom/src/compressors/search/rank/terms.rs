@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 
 use super::path_words;
-use crate::relevance::{bm25_counted, bm25_terms, raw_words, Query, TermCounter};
+use crate::relevance::{bm25_counted, bm25_terms, raw_words, FirstBytes, Query, TermCounter};
 
 /// The question's terms as a set, for [`with_subwords`] and [`count_with_subwords`], with a
 /// cheap screen (first byte and length) so most words are rejected before they are lowercased
@@ -18,22 +18,14 @@ pub(in crate::compressors) struct Terms<'q> {
     all: &'q [String],
     /// The distinct terms in [`bm25_terms`] order.
     wanted: Vec<&'q str>,
-    /// `lens[b]`: bit `n` set when some term starts with byte `b` and is `n` bytes long (bit
-    /// 63: 63 or more).
-    lens: [u64; 256],
+    /// Rules out most words before they are lowercased and hashed.
+    screen: FirstBytes,
 }
 
 impl<'q> Terms<'q> {
-    /// Could the ASCII `piece` equal a term once lowercased?
-    fn may_hold_ascii(&self, piece: &[u8]) -> bool {
-        let Some(&first) = piece.first() else { return false };
-        let mask = self.lens.get(usize::from(first.to_ascii_lowercase())).copied().unwrap_or(0);
-        mask & (1u64 << piece.len().min(63)) != 0
-    }
-
     /// The ASCII `piece`, lowercased into `buf`, and its term's BM25 index, if it is a term.
     fn index_ascii(&self, piece: &str, buf: &mut String) -> Option<usize> {
-        if !self.may_hold_ascii(piece.as_bytes()) {
+        if !self.screen.may_match_word(piece) {
             return None;
         }
         buf.clear();
@@ -72,12 +64,6 @@ impl<'q> Terms<'q> {
 
 /// The question's terms as a set, for [`with_subwords`].
 pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
-    let mut lens = [0u64; 256];
-    for t in &query.terms {
-        if let Some(mask) = t.as_bytes().first().and_then(|&b| lens.get_mut(usize::from(b))) {
-            *mask |= 1u64 << t.len().min(63);
-        }
-    }
     let wanted = bm25_terms(query);
     let mut set: HashMap<&str, (usize, usize)> = HashMap::default();
     for (i, &t) in wanted.iter().enumerate() {
@@ -88,7 +74,7 @@ pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
             *times += 1;
         }
     }
-    Terms { set, all: &query.terms, wanted, lens }
+    Terms { set, all: &query.terms, screen: FirstBytes::of(&wanted), wanted }
 }
 
 /// `text` followed by those camelCase / snake_case pieces of its compound words that are
