@@ -4,7 +4,6 @@
 //! Also `POST /v1/compress`, the library over HTTP.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -12,8 +11,8 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use headroom::{BlockOutcome, CompressConfig, CompressResult, Engine, Retrieval};
-use headroom_store::{Scope, SharedStore};
+use headroom::{BlockOutcome, CompressConfig, CompressResult, Retrieval};
+use headroom_store::Scope;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -133,47 +132,28 @@ struct Prepared {
     tool_injected: bool,
 }
 
-/// The few top-level fields the proxy itself needs.
-#[derive(Deserialize)]
-struct Probe<'a> {
-    #[serde(borrow, default)]
-    model: Option<Cow<'a, str>>,
-    #[serde(default)]
-    stream: Option<serde_json::Value>,
-    #[serde(default)]
-    n: Option<serde_json::Value>,
+/// The request's model, for the paths that never reach the engine's own parse (bypass, failure).
+fn model_of(received: &[u8]) -> String {
+    #[derive(Deserialize)]
+    struct Model<'a> {
+        #[serde(borrow, default)]
+        model: Option<Cow<'a, str>>,
+    }
+    serde_json::from_slice::<Model<'_>>(received).ok().and_then(|m| m.model).unwrap_or_default().into_owned()
 }
 
 async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope, bypass: bool) -> Prepared {
-    let probe = std::str::from_utf8(&received).ok().and_then(|t| serde_json::from_str::<Probe<'_>>(t).ok());
-    let model = probe.as_ref().and_then(|p| p.model.as_deref()).unwrap_or_default().to_owned();
-    let untouched = |received: Bytes, model: String, treatment| Prepared {
+    let untouched = |received: Bytes, treatment| Prepared {
+        model: model_of(&received),
         body: received,
-        model,
         treatment,
         result: None,
         tool_injected: false,
     };
-    let Some(probe) = probe else {
-        // Not JSON we understand: the upstream answers it as it would without the proxy.
-        return untouched(received, model, Treatment::Unchanged);
-    };
     if bypass {
-        return untouched(received, model, Treatment::Bypassed);
+        return untouched(received, Treatment::Bypassed);
     }
-    let streaming = probe.stream.as_ref().is_some_and(|s| s.as_bool() == Some(true));
-    let single_choice = probe.n.as_ref().is_none_or(|n| n.as_u64() == Some(1));
-    let retrieval = if state.retrieval_enabled() && single_choice && retrieve::supported(route, streaming) {
-        Retrieval::Markers
-    } else {
-        Retrieval::LosslessOnly
-    };
-    let job = Job {
-        engine: state.engine(route, &model, retrieval),
-        store: state.store().clone(),
-        scope: scope.clone(),
-        route,
-    };
+    let job = Job { state: state.clone(), scope: scope.clone(), route };
     let outcome = if received.len() < INLINE_BELOW {
         job.run(&received)
     } else {
@@ -182,48 +162,60 @@ async fn prepare(state: &AppState, route: Route, received: Bytes, scope: &Scope,
         // Waiting for a worker counts against the budget; a job that overruns keeps its permit
         // until it really ends, so the bound holds.
         let task = async move {
-            let permit = workers.acquire_owned().await.map_err(|e| e.to_string())?;
+            let permit = workers.acquire_owned().await.map_err(|e| Failure::Failed(e.to_string()))?;
             tokio::task::spawn_blocking(move || {
                 let _permit = permit;
                 job.run(&body)
             })
             .await
-            .map_err(|join| format!("compression task failed: {join}"))?
+            .map_err(|join| Failure::Failed(format!("compression task failed: {join}")))?
         };
         match tokio::time::timeout(state.config().compression_budget.get(), task).await {
             Ok(outcome) => outcome,
-            Err(_) => {
-                Err(format!("compression exceeded its budget of {}", state.config().compression_budget))
-            }
+            Err(_) => Err(Failure::Failed(format!(
+                "compression exceeded its budget of {}",
+                state.config().compression_budget
+            ))),
         }
     };
     match outcome {
-        Ok(Done { body: Some(body), result, tool_injected }) => {
+        Ok(Done { body: Some(body), model, result, tool_injected }) => {
             Prepared { body, model, treatment: Treatment::Compressed, result: Some(result), tool_injected }
         }
-        Ok(Done { body: None, result, .. }) => Prepared {
+        Ok(Done { body: None, model, result, .. }) => Prepared {
             body: received,
             model,
             treatment: Treatment::Unchanged,
             result: Some(result),
             tool_injected: false,
         },
-        Err(reason) => {
+        // Not JSON we understand: the upstream answers it as it would without the proxy.
+        Err(Failure::Foreign) => untouched(received, Treatment::Unchanged),
+        Err(Failure::Failed(reason)) => {
             tracing::warn!(route = route.path(), "forwarding the original request: {reason}");
-            untouched(received, model, Treatment::FailedOpen)
+            untouched(received, Treatment::FailedOpen)
         }
     }
 }
 
+/// Why a body goes upstream as received.
+enum Failure {
+    /// Not UTF-8 JSON: nothing for the proxy to do.
+    Foreign,
+    /// JSON the engine could not handle, or a compression that failed or overran (fail-open).
+    Failed(String),
+}
+
 /// One compression, runnable on any thread.
 struct Job {
-    engine: Arc<Engine>,
-    store: SharedStore,
+    state: AppState,
     scope: Scope,
     route: Route,
 }
 
 struct Done {
+    /// The request's model.
+    model: String,
     /// The body to forward, or `None` when nothing changed (forward the received bytes).
     body: Option<Bytes>,
     result: CompressResult,
@@ -231,23 +223,43 @@ struct Done {
 }
 
 impl Job {
-    fn run(&self, received: &[u8]) -> Result<Done, String> {
-        let text = std::str::from_utf8(received).map_err(|e| format!("body is not UTF-8: {e}"))?;
-        let mut result = self.engine.compress(text).map_err(|e| e.to_string())?;
+    /// Parse `received` once, pick the engine for its model and streaming mode, compress.
+    fn run(&self, received: &[u8]) -> Result<Done, Failure> {
+        let text = std::str::from_utf8(received).map_err(|_| Failure::Foreign)?;
+        let located = headroom::wire::locate(text, Some(self.route.format())).map_err(|e| match e {
+            headroom::Error::Json(j) if j.is_syntax() || j.is_eof() => Failure::Foreign,
+            e => Failure::Failed(e.to_string()),
+        })?;
+        let fields = &located.request;
+        let model = fields.model.clone().unwrap_or_default();
+        let single_choice = fields.choices.is_none_or(|n| n == Some(1));
+        let retrieval = if self.state.retrieval_enabled()
+            && single_choice
+            && retrieve::supported(self.route, fields.stream)
+        {
+            Retrieval::Markers
+        } else {
+            Retrieval::LosslessOnly
+        };
+        let engine = self.state.engine(self.route, &model, retrieval);
+        let mut result =
+            engine.compress_located(text, located).map_err(|e| Failure::Failed(e.to_string()))?;
         let changed = result.blocks.iter().any(|b| matches!(b.outcome, BlockOutcome::Compressed { .. }));
         // The result's copy of the body moves out here; stats keep only the numbers.
         let out: Box<str> = std::mem::replace(&mut result.messages, empty_raw()).into();
         if !changed {
-            return Ok(Done { body: None, result, tool_injected: false });
+            return Ok(Done { model, body: None, result, tool_injected: false });
         }
         let mut out = String::from(out);
         let tool_injected = !result.originals.is_empty();
         if tool_injected {
-            self.store.put_many(&self.scope, &result.originals).map_err(|e| e.to_string())?;
+            let store = self.state.store();
+            store.put_many(&self.scope, &result.originals).map_err(|e| Failure::Failed(e.to_string()))?;
             result.originals = Vec::new();
-            out = tool::inject(self.route, &out).ok_or("cannot add the retrieve tool to this body")?;
+            out = tool::inject(self.route, &out)
+                .ok_or_else(|| Failure::Failed("cannot add the retrieve tool to this body".into()))?;
         }
-        Ok(Done { body: Some(Bytes::from(out)), result, tool_injected })
+        Ok(Done { model, body: Some(Bytes::from(out)), result, tool_injected })
     }
 }
 

@@ -20,7 +20,7 @@ use crate::relevance::Query;
 use crate::result::{BlockOutcome, BlockReport, CompressResult, Original, SkipReason};
 use crate::signals::Signals;
 use crate::tokens::TokenCounter;
-use crate::wire::{self, Edit, Role, Slot};
+use crate::wire::{self, Edit, Located, Role, Slot};
 use crate::Error;
 
 /// A configured compressor, reusable across requests.
@@ -59,7 +59,13 @@ impl Engine {
 
     /// Compress a message list or request body given as JSON text.
     pub fn compress(&self, input: &str) -> Result<CompressResult, Error> {
-        let located = wire::locate(input, self.config.format)?;
+        self.compress_located(input, wire::locate(input, self.config.format)?)
+    }
+
+    /// [`Self::compress`] on `input` already located by [`wire::locate`] under this engine's
+    /// format. A caller that routes on the request's `model` or `stream` (see
+    /// [`Located::request`]) reads them there and never parses the body twice.
+    pub fn compress_located(&self, input: &str, located: Located) -> Result<CompressResult, Error> {
         let protected_from = located.message_count.saturating_sub(self.config.protect_recent.0);
         let latest_user = located.slots.iter().rev().find(|s| s.role == Role::User).map(|s| s.text.as_str());
         let fixed_query = self.config.query.as_deref().map(Query::new);

@@ -178,6 +178,27 @@ async fn a_blown_time_budget_forwards_the_original_bytes() {
 }
 
 #[tokio::test]
+async fn several_choices_or_a_failure_keep_compression_lossless_and_the_model_counted() {
+    let h = start().await;
+    let mut body: Value = serde_json::from_str(&fixtures::seed_chat()).unwrap();
+    body["n"] = 2.into();
+    body["model"] = "gpt-4o-mini".into();
+    h.openai("/v1/chat/completions", body.to_string()).send().await.unwrap();
+    let sent = h.upstream.last();
+    let text = String::from_utf8(sent.body.to_vec()).unwrap();
+    assert!(text.len() < body.to_string().len(), "still compressed losslessly");
+    assert!(!text.contains("[headroom:") && !text.contains("headroom_retrieve"), "{text}");
+    let stats = h.stats().await;
+    assert_eq!(stats["by_model"]["gpt-4o-mini"]["requests"], 1, "{stats}");
+    // JSON of the wrong shape fails open, still counted under its model.
+    h.openai("/v1/chat/completions", r#"{"model":"gpt-4o","messages":7}"#).send().await.unwrap();
+    assert_eq!(h.upstream.last().body, r#"{"model":"gpt-4o","messages":7}"#.as_bytes());
+    let stats = h.stats().await;
+    assert_eq!(stats["requests"]["failed_open"], 1, "{stats}");
+    assert_eq!(stats["by_model"]["gpt-4o"]["requests"], 1, "{stats}");
+}
+
+#[tokio::test]
 async fn excluded_tools_are_left_alone() {
     let h = start_with(|c| c.excluded_tools = vec!["sea*".into()]).await;
     let body = fixtures::seed_chat();

@@ -84,6 +84,22 @@ pub struct Located {
     pub slots: Vec<Slot>,
     /// Number of messages / input items.
     pub message_count: usize,
+    /// The request's own top-level fields, read in the same pass (all empty for a bare message
+    /// list).
+    pub request: RequestFields,
+}
+
+/// The top-level request fields a caller routing the request needs, so it never parses the
+/// body a second time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFields {
+    /// `model`, when it is a string.
+    pub model: Option<String>,
+    /// `stream` is `true`.
+    pub stream: bool,
+    /// `n` (OpenAI Chat: how many choices), when present: `Some(None)` when it is not a
+    /// non-negative integer.
+    pub choices: Option<Option<u64>>,
 }
 
 /// Find every compressible string of `body` (a message list or a request body).
@@ -104,7 +120,12 @@ pub fn locate(body: &str, forced: Option<Format>) -> Result<Located, Error> {
             Format::OpenaiChat => openai_chat::messages(&mut cx, &messages, "")?,
             Format::OpenaiResponses => openai_responses::items(&mut cx, &messages, "")?,
         }
-        return Ok(Located { format, slots: cx.slots, message_count: messages.len() });
+        return Ok(Located {
+            format,
+            slots: cx.slots,
+            message_count: messages.len(),
+            request: RequestFields::default(),
+        });
     }
     if !text.starts_with('{') {
         // Not JSON at all is a JSON error; JSON of the wrong shape is a shape error.
@@ -166,7 +187,12 @@ pub fn locate(body: &str, forced: Option<Format>) -> Result<Located, Error> {
             }
         }
     };
-    Ok(Located { format, slots: cx.slots, message_count: count })
+    let request = RequestFields {
+        model: top.model.map(Cow::into_owned),
+        stream: top.stream.is_some_and(|s| s.get() == "true"),
+        choices: top.n.map(|n| n.get().parse::<u64>().ok()),
+    };
+    Ok(Located { format, slots: cx.slots, message_count: count, request })
 }
 
 #[derive(Deserialize)]
@@ -181,6 +207,10 @@ struct Top<'a> {
     instructions: Option<&'a RawValue>,
     #[serde(borrow, default)]
     model: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    stream: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    n: Option<&'a RawValue>,
 }
 
 /// The shape of one message or content block, as far as format detection needs it.
@@ -373,6 +403,17 @@ fn join(prefix: &str, rest: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_fields_come_from_the_same_pass() {
+        let fields = |body: &str| locate(body, Some(Format::OpenaiChat)).map(|l| l.request);
+        let got = fields(r#"{"model":"gpt-4o","stream" : true ,"n": 3,"messages":[]}"#).ok();
+        let want = RequestFields { model: Some("gpt-4o".into()), stream: true, choices: Some(Some(3)) };
+        assert_eq!(got, Some(want));
+        let got = fields(r#"{"stream":"true","n":1.5,"messages":[]}"#).ok();
+        assert_eq!(got, Some(RequestFields { model: None, stream: false, choices: Some(None) }));
+        assert_eq!(fields(r#"[{"role":"user","content":"x"}]"#).ok(), Some(RequestFields::default()));
+    }
 
     #[test]
     fn unescape_agrees_with_serde() {
