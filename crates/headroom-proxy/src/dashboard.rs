@@ -3,7 +3,8 @@
 //! all-time / last-24h summaries with their estimated dollars saved.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::http::header;
@@ -21,6 +22,45 @@ const RECENT: usize = 50;
 const SERIES_SPAN_MS: i64 = 3 * 60 * 60 * 1000;
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// A history read costing less than this is redone on every poll.
+const CACHE_ABOVE: Duration = Duration::from_millis(50);
+/// A costlier read is reused for this many times its cost, so an open dashboard on a large
+/// ledger (a million rows take about a second to summarise) spends at most a tenth of a core.
+const REUSE_FACTOR: u32 = 10;
+
+/// The last history served, reused while reading it again would cost too much.
+#[derive(Debug, Default)]
+pub(crate) struct HistoryCache(Mutex<Option<Served>>);
+
+#[derive(Debug)]
+struct Served {
+    at: Instant,
+    cost: Duration,
+    body: bytes::Bytes,
+}
+
+/// How long a history that took `cost` to read may be served again.
+fn reuse_for(cost: Duration) -> Duration {
+    if cost < CACHE_ABOVE {
+        Duration::ZERO
+    } else {
+        cost * REUSE_FACTOR
+    }
+}
+
+impl HistoryCache {
+    fn fresh(&self) -> Option<bytes::Bytes> {
+        let served = self.0.lock().ok()?;
+        let s = served.as_ref()?;
+        (s.at.elapsed() < reuse_for(s.cost)).then(|| s.body.clone())
+    }
+
+    fn keep(&self, cost: Duration, body: bytes::Bytes) {
+        if let Ok(mut served) = self.0.lock() {
+            *served = Some(Served { at: Instant::now(), cost, body });
+        }
+    }
+}
 
 /// `GET /dashboard`.
 pub(crate) async fn page() -> Response {
@@ -154,24 +194,29 @@ pub(crate) async fn history(State(state): State<AppState>) -> Response {
     let Some(ledger) = state.ledger().map(|s| Arc::clone(s.ledger())) else {
         return axum::Json(History::default()).into_response();
     };
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    if let Some(body) = state.history_cache().fresh() {
+        return (json, body).into_response();
+    }
     let path = ledger.path().display().to_string();
     let now = now_unix_ms();
-    let history = match tokio::task::spawn_blocking(move || read(&ledger, now)).await {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => History {
-            ledger: true,
-            ledger_path: Some(path),
-            error: Some(e.to_string()),
-            ..History::default()
-        },
-        Err(e) => History {
-            ledger: true,
-            ledger_path: Some(path),
-            error: Some(e.to_string()),
-            ..History::default()
-        },
+    let start = Instant::now();
+    let read = tokio::task::spawn_blocking(move || read(&ledger, now)).await;
+    let cost = start.elapsed();
+    let history = match read.map_err(|e| e.to_string()).and_then(|r| r.map_err(|e| e.to_string())) {
+        Ok(h) => h,
+        Err(e) => History { ledger: true, ledger_path: Some(path), error: Some(e), ..History::default() },
     };
-    axum::Json(history).into_response()
+    match serde_json::to_vec(&history) {
+        Ok(body) => {
+            let body = bytes::Bytes::from(body);
+            if history.error.is_none() {
+                state.history_cache().keep(cost, body.clone());
+            }
+            (json, body).into_response()
+        }
+        Err(_) => axum::Json(history).into_response(),
+    }
 }
 
 #[cfg(test)]
@@ -191,6 +236,21 @@ mod tests {
         assert_eq!((s[0].minute_unix_ms, s[0].requests, s[0].tokens_saved), (60_000, 2, 50));
         assert_eq!(s[0].savings_percent, 25.0);
         assert_eq!((s[1].minute_unix_ms, s[1].savings_percent), (120_000, 90.0));
+    }
+
+    #[test]
+    fn only_costly_reads_are_reused_and_never_for_long() {
+        assert_eq!(reuse_for(Duration::from_millis(3)), Duration::ZERO);
+        let second = reuse_for(Duration::from_secs(1));
+        // A two-second poll on a ledger that takes a second to read skips most reads...
+        assert!(second >= Duration::from_secs(5), "{second:?}");
+        // ...but the figures are never older than a few polls' worth.
+        assert!(second <= Duration::from_secs(20), "{second:?}");
+        let cache = HistoryCache::default();
+        cache.keep(Duration::from_secs(1), bytes::Bytes::from_static(b"{}"));
+        assert_eq!(cache.fresh().as_deref(), Some(&b"{}"[..]));
+        cache.keep(Duration::from_millis(1), bytes::Bytes::from_static(b"[]"));
+        assert_eq!(cache.fresh(), None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ struct Inner {
     engines: [OnceLock<Arc<Engine>>; ENGINES],
     workers: Arc<tokio::sync::Semaphore>,
     ledger: Option<Arc<LedgerSink>>,
+    history: crate::dashboard::HistoryCache,
 }
 
 /// 3 routes × 3 counters × 2 retrieval modes.
@@ -62,7 +63,13 @@ impl AppState {
             stats: Stats::default(),
             engines: Default::default(),
             workers: Arc::new(tokio::sync::Semaphore::new(workers)),
+            history: crate::dashboard::HistoryCache::default(),
         })))
+    }
+
+    /// The dashboard's last history, for polls that come too soon to read it again.
+    pub(crate) fn history_cache(&self) -> &crate::dashboard::HistoryCache {
+        &self.0.history
     }
 
     /// The configuration.
