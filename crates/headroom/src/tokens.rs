@@ -5,6 +5,7 @@
 //! no public tokenizer: they get an estimate, o200k's count scaled by [`CLAUDE_PER_O200K`], and
 //! results say it is an estimate.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Claude tokens per o200k token. The only offline Claude tokenizer (the legacy Claude BPE)
@@ -90,9 +91,16 @@ impl TokenCounter {
         Self { bpe, method }
     }
 
-    /// Tokens in `text`.
+    /// Tokens in `text`. Long texts are cut where the BPE pre-tokeniser always ends a piece
+    /// (see [`piece_boundary`]) and the parts are counted on several cores: BPE never merges
+    /// across pieces, so the sum is the exact count.
     pub fn count(&self, text: &str) -> usize {
-        let n = self.bpe.count(text);
+        let threads = rayon::current_num_threads();
+        let n = if text.len() < PARALLEL_COUNT_BYTES || threads < 2 {
+            self.bpe.count(text)
+        } else {
+            self.count_in_parts(text, text.len().div_ceil(threads * 2))
+        };
         match self.method {
             TokenCount::Exact { .. } => n,
             TokenCount::Estimate => (n as f64 * CLAUDE_PER_O200K).ceil() as usize,
@@ -127,6 +135,58 @@ impl TokenCounter {
     /// How counts are obtained.
     pub fn method(&self) -> TokenCount {
         self.method
+    }
+}
+
+/// Texts shorter than this are counted on one core: a fork costs more than it saves.
+const PARALLEL_COUNT_BYTES: usize = 32 * 1024;
+
+impl TokenCounter {
+    /// The BPE count of `text`, summed over parts of about `part` bytes or more, cut at piece
+    /// boundaries and counted in parallel.
+    fn count_in_parts(&self, text: &str, part: usize) -> usize {
+        let parts: Vec<&str> = parts(text, part).collect();
+        parts.par_iter().map(|p| self.bpe.count(p)).sum()
+    }
+}
+
+/// `text` cut into parts of at least `part` bytes (the last may be shorter) at
+/// [`piece_boundary`] offsets.
+fn parts(text: &str, part: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let b = rest.as_bytes();
+        let cut = (part.max(1)..b.len()).find(|&i| piece_boundary(b, i)).unwrap_or(b.len());
+        let (head, tail) = rest.split_at_checked(cut).unwrap_or((rest, ""));
+        rest = tail;
+        Some(head)
+    })
+}
+
+/// Does every pre-tokeniser piece of `b` (o200k and cl100k alike) end at offset `i`, so that
+/// counting `b[..i]` and `b[i..]` apart gives the same pieces?
+///
+/// True in two cases, shown alternative by alternative of the two split patterns (both are
+/// `letters-with-one-leading-non-letter | digits{1,3} | ␠?punct+ [\r\n/]* | \s*[\r\n]+ |
+/// \s+(?!\S) | \s+`, cl100k without the `/`):
+/// - a newline followed by an ASCII graphic byte other than `/`: a newline is only ever the
+///   optional leading byte of nothing, the trailing `[\r\n/]*` of a punctuation run (which
+///   the graphic byte cannot extend), or part of a whitespace piece (which it ends);
+/// - a space preceded by an ASCII graphic byte: a space only ever starts a piece (the optional
+///   leading byte) or lies inside a whitespace piece, and a whitespace piece cannot hold the
+///   graphic byte before it.
+///
+/// No alternative looks behind, and the one look-ahead (`(?!\S)`) never decides a piece that
+/// ends at such an offset, so both halves split as they would inside the whole.
+fn piece_boundary(b: &[u8], i: usize) -> bool {
+    let graphic = |x: &u8| (0x21..=0x7e).contains(x);
+    match (i.checked_sub(1).and_then(|p| b.get(p)), b.get(i)) {
+        (Some(b'\n'), Some(next)) => graphic(next) && *next != b'/',
+        (Some(prev), Some(b' ')) => graphic(prev),
+        _ => false,
     }
 }
 
@@ -245,6 +305,84 @@ mod tests {
             TokenCount::Exact { encoding: Encoding::Cl100kBase }
         );
         assert_eq!(TokenCounter::for_model("claude-sonnet-4-5").method(), TokenCount::Estimate);
+    }
+
+    /// Texts built from the bytes that decide piece boundaries, in every order.
+    fn hostile_texts() -> Vec<String> {
+        let atoms = [
+            " ",
+            "  ",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "/",
+            "a",
+            "Ab",
+            "ABC",
+            "1",
+            "1234",
+            "'s",
+            "'S",
+            "'ll",
+            "é",
+            "e\u{301}",
+            "!",
+            "(",
+            "\t",
+            "日本",
+            "x/y",
+            "\u{a0}",
+            "<|endoftext|>",
+            "\u{2014}",
+            ".",
+            "_",
+            "😀",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..400)
+            .map(|_| {
+                let len = 1 + (next() % 200) as usize;
+                (0..len).map(|_| atoms[(next() % atoms.len() as u64) as usize]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counting_in_parts_is_exact() {
+        let mut texts = hostile_texts();
+        for case in headroom_testkit::corpus::load(&headroom_testkit::corpus::default_dir()) {
+            texts.extend(
+                crate::wire::locate(&case.body("gpt-4o"), None)
+                    .into_iter()
+                    .flat_map(|l| l.slots)
+                    .map(|s| s.text),
+            );
+        }
+        let mut cuts = 0;
+        for model in ["gpt-4o", "gpt-4"] {
+            let counter = TokenCounter::for_model(model);
+            for text in &texts {
+                for part in [1, 7, 64, 4096] {
+                    assert_eq!(
+                        counter.count_in_parts(text, part),
+                        counter.bpe.count(text),
+                        "{model}, parts of {part}: {text:?}"
+                    );
+                }
+                cuts += parts(text, 1).count() - 1;
+                assert_eq!(parts(text, 5).collect::<String>(), *text);
+            }
+        }
+        // The hostile texts must really be cut, at both kinds of boundary.
+        assert!(cuts > 10_000, "{cuts}");
+        assert!(piece_boundary(b"a\nb", 2) && piece_boundary(b"a b", 1));
+        assert!(!piece_boundary(b"a\n/", 2) && !piece_boundary(b"\n b", 1) && !piece_boundary(b"a\n b", 2));
     }
 
     #[test]
