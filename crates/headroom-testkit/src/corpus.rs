@@ -44,6 +44,12 @@ pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
 }
 
+/// The out-of-corpus check set shipped with this crate (`corpus-extra/`): real content the
+/// compressors were not developed on.
+pub fn extra_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus-extra")
+}
+
 /// Every case in `dir`, sorted by id.
 pub fn load(dir: &Path) -> Vec<Case> {
     let mut cases: Vec<Case> = std::fs::read_dir(dir)

@@ -5,7 +5,7 @@
 
 use headroom::wire::locate;
 use headroom::{BlockOutcome, CompressConfig, ContentHash, Engine, Marker, ProtectRecent, Retrieval};
-use headroom_testkit::corpus::{default_dir, load, Case};
+use headroom_testkit::corpus::{default_dir, extra_dir, load, Case};
 
 pub(crate) fn check(case: &Case, config: &CompressConfig) {
     let input = case.body(config.model.as_str());
@@ -110,8 +110,19 @@ fn configs() -> Vec<(&'static str, CompressConfig)> {
 fn invariants_hold_on_every_corpus_case_and_config() {
     let cases = load(&default_dir());
     assert!(cases.len() >= 30, "corpus not found or too small");
+    check_all(&cases);
+}
+
+#[test]
+fn invariants_hold_on_every_out_of_corpus_case_and_config() {
+    let cases = load(&extra_dir());
+    assert!(cases.len() >= 20, "out-of-corpus set not found or too small");
+    check_all(&cases);
+}
+
+fn check_all(cases: &[Case]) {
     for (name, config) in configs() {
-        for case in &cases {
+        for case in cases {
             eprintln!("{name}: {}", case.id);
             check(case, &config);
         }
