@@ -66,7 +66,9 @@ fn is_comment(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("//")
         || t.starts_with("/*")
-        || t.starts_with("*")
+        || t == "*"
+        || t.starts_with("* ")
+        || t.starts_with("*/")
         || t.starts_with("<!--")
         || t == "#"
         || t.starts_with("# ")
