@@ -472,6 +472,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn path_words_count_by_how_few_files_they_name() {
+        let mut text = String::new();
+        for i in 0..20 {
+            text.push_str(&format!("lib/core/m{i}.py:3:    warn(x)\n"));
+        }
+        text.push_str("lib/unittest/case.py:9:    warn(y)\nlib/unittest/main.py:4:    warn(z)\n");
+        let rows = super::super::parse::parse(&text);
+        let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == Kind::Match).collect();
+        let query = rank::expanded(&Query::new("Which unittest helpers in lib warn?"));
+        let scores = path_scores(&rows, &idx, &rank::term_set(&query));
+        // `lib` names every file: half a point, as ever. `unittest` names two of 22.
+        assert_eq!(scores.first().copied(), Some(0.5));
+        let unittest = scores.last().copied().unwrap_or(0.0);
+        assert!(unittest > 1.5, "{scores:?}");
+    }
+
+    #[test]
     fn pattern_is_the_common_piece() {
         let c =
             ["ShellCompDirectiveNoSpace", "return nil, ShellCompDirectiveDefault", "x ShellCompDirective y"];
