@@ -119,23 +119,23 @@ fn summary(tally: &[Tally<'_>], cx: &Context<'_>) -> Option<String> {
     if omitted_matches + omitted_context == 0 {
         return None;
     }
-    // (path, omitted, total) per file, a file split over several runs counted once.
-    let mut files: Vec<(&str, usize, usize)> = Vec::new();
+    // Per file, a file split over several runs counted once.
+    let mut files: Vec<FileCount<'_>> = Vec::new();
     let mut file_slot: HashMap<&str, usize> = HashMap::default();
     for t in tally.iter().filter(|t| t.matches > 0) {
         let k = *file_slot.entry(t.path).or_insert_with(|| {
-            files.push((t.path, 0, 0));
+            files.push(FileCount { path: t.path, omitted: 0, total: 0 });
             files.len() - 1
         });
         if let Some(f) = files.get_mut(k) {
-            f.1 += t.omitted_matches;
-            f.2 += t.matches;
+            f.omitted += t.omitted_matches;
+            f.total += t.matches;
         }
     }
-    let mut dirs: Vec<(&str, Vec<(&str, usize, usize)>)> = Vec::new();
+    let mut dirs: Vec<(&str, Vec<FileCount<'_>>)> = Vec::new();
     let mut dir_slot: HashMap<&str, usize> = HashMap::default();
-    for f in files.into_iter().filter(|f| f.1 > 0) {
-        let dir = parent(f.0);
+    for f in files.into_iter().filter(|f| f.omitted > 0) {
+        let dir = parent(f.path);
         let k = *dir_slot.entry(dir).or_insert_with(|| {
             dirs.push((dir, Vec::new()));
             dirs.len() - 1
@@ -150,23 +150,21 @@ fn summary(tally: &[Tally<'_>], cx: &Context<'_>) -> Option<String> {
     }
     for (k, (dir, in_dir)) in dirs.iter().enumerate() {
         line.push_str(if k == 0 { " " } else { ", " });
-        match in_dir.as_slice() {
-            [("", omitted, total)] => {
-                let _ = write!(line, "{omitted}/{total}");
-            }
-            [(path, omitted, total)] => {
-                let _ = write!(line, "{path} {omitted}/{total}");
-            }
-            _ => {
-                line.push_str(dir);
-                line.push('{');
-                for (j, (path, omitted, total)) in in_dir.iter().enumerate() {
-                    let name = path.get(dir.len()..).unwrap_or(path);
-                    let sep = if j == 0 { "" } else { ", " };
-                    let _ = write!(line, "{sep}{name} {omitted}/{total}");
-                }
-                line.push('}');
-            }
+        // Bare names (no directory) and lone files are written out; the others share their
+        // directory's name.
+        let shared = !dir.is_empty() && in_dir.len() > 1;
+        if shared {
+            line.push_str(dir);
+            line.push('{');
+        }
+        for (j, f) in in_dir.iter().enumerate() {
+            let name = if shared { f.path.get(dir.len()..).unwrap_or(f.path) } else { f.path };
+            let sep = if j == 0 { "" } else { ", " };
+            let space = if name.is_empty() { "" } else { " " };
+            let _ = write!(line, "{sep}{name}{space}{}/{}", f.omitted, f.total);
+        }
+        if shared {
+            line.push('}');
         }
     }
     if !line.is_empty() {
@@ -178,6 +176,14 @@ fn summary(tally: &[Tally<'_>], cx: &Context<'_>) -> Option<String> {
         cx.marker(omitted_matches + omitted_context, "lines")
     });
     Some(line)
+}
+
+/// One file's matches: how many were omitted, of how many.
+#[derive(Debug, Clone, Copy)]
+struct FileCount<'a> {
+    path: &'a str,
+    omitted: usize,
+    total: usize,
 }
 
 /// `a/b/` of `a/b/c.rs` (`""` for a bare name).

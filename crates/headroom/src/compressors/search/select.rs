@@ -1,5 +1,6 @@
-//! Which rows of a search listing to keep: rank the matches, fill a byte budget with the best,
-//! collapse near-duplicates within a file, and keep the context lines next to kept matches.
+//! Which rows of a search listing to keep: score the matches, rank them as statements (one or
+//! more hit lines, [`statements`]), fill a byte budget with the best, collapse near-duplicates
+//! within a file, and keep the context lines around kept matches ([`keep_context`]).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -88,7 +89,10 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
             continue;
         }
         let g = group.get(u.rows.start).copied().unwrap_or(0);
-        let key = members().map(|r| rank::near_dup_key(r.content)).collect::<Vec<_>>().join("\n");
+        let key = match u.rows.len() {
+            1 => members().map(|r| rank::near_dup_key(r.content)).collect(),
+            _ => members().map(|r| rank::near_dup_key(r.content)).collect::<Vec<_>>().join("\n"),
+        };
         if !seen.insert((g, key)) {
             continue;
         }
