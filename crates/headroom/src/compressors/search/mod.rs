@@ -3,16 +3,20 @@
 //!
 //! Matches are ranked by BM25 against the question (with word-form variants), verbatim
 //! identifiers from the question (weighted by rarity, so the searched pattern itself counts for
-//! nothing), definitions (`fn x`, `def x`, `type X`, `const X =`, ...) and words of the path.
-//! The best matches fill a byte budget; near-identical lines in one file collapse to one. Kept
-//! lines are the input lines, byte for byte, `path:line:` prefix included; every file with
-//! dropped matches gets a marker with the exact count. This module does not know wire formats
-//! or tokens.
+//! nothing), definitions (`fn x`, `def x`, `type X`, `const X =`, ...; a name that many
+//! implementations repeat shares one bonus out among them) and words of the path (weighted by
+//! how few files they name). A statement over several hit lines is ranked and kept as one. The
+//! best matches fill a byte budget; near-identical lines in one file collapse to one; comment
+//! blocks beside kept lines stay whole. Kept lines are the input lines, byte for byte,
+//! `path:line:` prefix included; one closing line names every file that lost matches with the
+//! exact counts, and carries the marker. This module does not know wire formats or tokens.
 
+mod context;
 mod parse;
 pub(super) mod rank;
 mod render;
 mod select;
+mod statements;
 
 use super::{CompressError, Compressor, Context, Transform};
 

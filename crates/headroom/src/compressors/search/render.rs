@@ -1,16 +1,20 @@
-//! Writes the kept rows back out, verbatim and in input order, with one marker line per file
-//! that lost matches (`path (12 matches) [headroom: 9 matches omitted; ...]`, or `lines` when
-//! context lines went too) and, last, one `other files: a.rs (3 matches), ...` line naming
-//! every file that lost all of its matches.
+//! Writes the kept rows back out, verbatim and in input order, then one closing line that
+//! names every file that lost matches with its exact counts and carries the block's single
+//! marker: `matches omitted/total per file: src/a.rs 9/12, src/{b.rs 2/2, c.rs 1/4}
+//! [headroom: 12 matches omitted; ...]` (`lines` when context lines went too). Per-file marker
+//! lines would cost about as much as the one or two hits they stand for; files of one
+//! directory share its name once.
 
 use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::parse::{Kind, Row};
 use super::select::groups;
 use crate::compressors::Context;
 
 /// What one file (group of rows) had and lost.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Tally<'a> {
     path: &'a str,
     matches: usize,
@@ -19,59 +23,25 @@ struct Tally<'a> {
     kept: usize,
 }
 
-impl Tally<'_> {
-    fn omitted(&self) -> usize {
-        self.omitted_matches + self.omitted_context
-    }
-}
-
-/// Past this many bytes the list of fully omitted files ends in "and N more files".
-const LIST_BYTES: usize = 3000;
-
-fn count_phrase(n: usize) -> String {
-    if n == 1 {
-        "1 match".to_owned()
-    } else {
-        format!("{n} matches")
-    }
-}
-
-fn marker(cx: &Context<'_>, omitted_matches: usize, omitted_context: usize) -> String {
-    if omitted_context == 0 {
-        cx.marker(omitted_matches, "matches")
-    } else {
-        cx.marker(omitted_matches + omitted_context, "lines")
-    }
-}
-
 /// Render `rows` keeping those with `keep[i]`.
 pub(super) fn render(rows: &[Row<'_>], keep: &[bool], cx: &Context<'_>) -> String {
     let group = groups(rows);
     let n_groups = group.last().copied().unwrap_or(0) + 1;
     let mut tally: Vec<Tally<'_>> = vec![Tally::default(); n_groups];
-    let mut last_row = vec![usize::MAX; n_groups];
     for (i, r) in rows.iter().enumerate() {
         let (Some(&g), Some(&k)) = (group.get(i), keep.get(i)) else { continue };
-        let (Some(t), Some(last)) = (tally.get_mut(g), last_row.get_mut(g)) else { continue };
+        let Some(t) = tally.get_mut(g) else { continue };
         match r.kind {
-            Kind::Match => {
+            Kind::Match | Kind::Context => {
                 t.path = r.path;
-                t.matches += 1;
-                if k {
-                    t.kept += 1;
-                } else {
-                    t.omitted_matches += 1;
+                if r.kind == Kind::Match {
+                    t.matches += 1;
                 }
-                *last = i;
-            }
-            Kind::Context => {
-                t.path = r.path;
-                if k {
-                    t.kept += 1;
-                } else {
-                    t.omitted_context += 1;
+                match (k, r.kind) {
+                    (true, _) => t.kept += 1,
+                    (false, Kind::Match) => t.omitted_matches += 1,
+                    _ => t.omitted_context += 1,
                 }
-                *last = i;
             }
             Kind::Heading => t.path = r.path,
             Kind::Separator | Kind::Other => {}
@@ -80,7 +50,6 @@ pub(super) fn render(rows: &[Row<'_>], keep: &[bool], cx: &Context<'_>) -> Strin
     let separated = rows.iter().any(|r| r.kind == Kind::Separator);
 
     let mut out = Out { text: String::with_capacity(rows.len() * 40), last_blank: false, any: false };
-    let mut pending: Vec<Tally<'_>> = Vec::new();
     let mut owed_blank = false;
     let mut gap = false; // rows or a separator lie between the last written hit and the next
     for (i, r) in rows.iter().enumerate() {
@@ -114,20 +83,13 @@ pub(super) fn render(rows: &[Row<'_>], keep: &[bool], cx: &Context<'_>) -> Strin
                 }
             }
         }
-        if last_row.get(g) == Some(&i) {
-            if let Some(t) = tally.get(g) {
-                if t.kept == 0 {
-                    pending.push(t.clone());
-                } else if t.omitted() > 0 {
-                    let head = if t.path.is_empty() { String::new() } else { format!("{} ", t.path) };
-                    let m = marker(cx, t.omitted_matches, t.omitted_context);
-                    out.line(&format!("{head}({}) {m}", count_phrase(t.matches)));
-                    gap = true;
-                }
-            }
-        }
     }
-    flush(&mut out, &mut pending, &mut owed_blank, cx);
+    if let Some(line) = summary(&tally, cx) {
+        out.line(&line);
+    }
+    if owed_blank && !out.last_blank {
+        out.line("");
+    }
     out.text
 }
 
@@ -148,33 +110,83 @@ impl Out {
     }
 }
 
-/// Name the files that lost every match, on one line before any blank line held back.
-fn flush(out: &mut Out, pending: &mut Vec<Tally<'_>>, owed_blank: &mut bool, cx: &Context<'_>) {
-    if !pending.is_empty() {
-        let mut line = String::from("other files:");
-        let mut listed = 0;
-        for t in pending.iter() {
-            if line.len() > LIST_BYTES {
-                break;
-            }
-            let sep = if listed == 0 { " " } else { ", " };
-            let _ = write!(line, "{sep}{} ({})", t.path, count_phrase(t.matches));
-            listed += 1;
-        }
-        if let Some(rest) = pending.get(listed..).filter(|r| !r.is_empty()) {
-            let n: usize = rest.iter().map(|t| t.matches).sum();
-            let _ = write!(line, " and {} more files ({})", rest.len(), count_phrase(n));
-        }
-        let m: usize = pending.iter().map(|t| t.omitted_matches).sum();
-        let c: usize = pending.iter().map(|t| t.omitted_context).sum();
-        let _ = write!(line, " {}", marker(cx, m, c));
-        out.line(&line);
-        pending.clear();
+/// The closing line: each file that lost matches as `path omitted/total` (the files of one
+/// directory as `dir/{a 1/2, b 2/2}`, directories in order of first appearance), then the
+/// marker for everything dropped.
+fn summary(tally: &[Tally<'_>], cx: &Context<'_>) -> Option<String> {
+    let omitted_matches: usize = tally.iter().map(|t| t.omitted_matches).sum();
+    let omitted_context: usize = tally.iter().map(|t| t.omitted_context).sum();
+    if omitted_matches + omitted_context == 0 {
+        return None;
     }
-    if *owed_blank {
-        if !out.last_blank {
-            out.line("");
+    // Per file, a file split over several runs counted once.
+    let mut files: Vec<FileCount<'_>> = Vec::new();
+    let mut file_slot: HashMap<&str, usize> = HashMap::default();
+    for t in tally.iter().filter(|t| t.matches > 0) {
+        let k = *file_slot.entry(t.path).or_insert_with(|| {
+            files.push(FileCount { path: t.path, omitted: 0, total: 0 });
+            files.len() - 1
+        });
+        if let Some(f) = files.get_mut(k) {
+            f.omitted += t.omitted_matches;
+            f.total += t.matches;
         }
-        *owed_blank = false;
     }
+    let mut dirs: Vec<(&str, Vec<FileCount<'_>>)> = Vec::new();
+    let mut dir_slot: HashMap<&str, usize> = HashMap::default();
+    for f in files.into_iter().filter(|f| f.omitted > 0) {
+        let dir = parent(f.path);
+        let k = *dir_slot.entry(dir).or_insert_with(|| {
+            dirs.push((dir, Vec::new()));
+            dirs.len() - 1
+        });
+        if let Some((_, in_dir)) = dirs.get_mut(k) {
+            in_dir.push(f);
+        }
+    }
+    let mut line = String::new();
+    if !dirs.is_empty() {
+        line.push_str("matches omitted/total per file:");
+    }
+    for (k, (dir, in_dir)) in dirs.iter().enumerate() {
+        line.push_str(if k == 0 { " " } else { ", " });
+        // Bare names (no directory) and lone files are written out; the others share their
+        // directory's name.
+        let shared = !dir.is_empty() && in_dir.len() > 1;
+        if shared {
+            line.push_str(dir);
+            line.push('{');
+        }
+        for (j, f) in in_dir.iter().enumerate() {
+            let name = if shared { f.path.get(dir.len()..).unwrap_or(f.path) } else { f.path };
+            let sep = if j == 0 { "" } else { ", " };
+            let space = if name.is_empty() { "" } else { " " };
+            let _ = write!(line, "{sep}{name}{space}{}/{}", f.omitted, f.total);
+        }
+        if shared {
+            line.push('}');
+        }
+    }
+    if !line.is_empty() {
+        line.push(' ');
+    }
+    line.push_str(&if omitted_context == 0 {
+        cx.marker(omitted_matches, "matches")
+    } else {
+        cx.marker(omitted_matches + omitted_context, "lines")
+    });
+    Some(line)
+}
+
+/// One file's matches: how many were omitted, of how many.
+#[derive(Debug, Clone, Copy)]
+struct FileCount<'a> {
+    path: &'a str,
+    omitted: usize,
+    total: usize,
+}
+
+/// `a/b/` of `a/b/c.rs` (`""` for a bare name).
+fn parent(path: &str) -> &str {
+    path.rfind('/').and_then(|i| path.get(..=i)).unwrap_or("")
 }

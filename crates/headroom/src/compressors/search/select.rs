@@ -1,10 +1,13 @@
-//! Which rows of a search listing to keep: rank the matches, fill a byte budget with the best,
-//! collapse near-duplicates within a file, and keep the context lines next to kept matches.
+//! Which rows of a search listing to keep: score the matches, rank them as statements (one or
+//! more hit lines, [`statements`]), fill a byte budget with the best, collapse near-duplicates
+//! within a file, and keep the context lines around kept matches ([`keep_context`]).
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::context::keep_context;
 use super::parse::{Kind, Row};
 use super::rank;
+use super::statements::statements;
 use crate::compressors::Context;
 use crate::relevance::Query;
 
@@ -14,10 +17,6 @@ const DEFAULT_KEEP: f64 = 0.25;
 const FLOOR_RANK: usize = 4;
 /// ...at this share of it.
 const FLOOR_SHARE: f64 = 0.25;
-/// Rough size of a per-file marker line, charged to the first match kept from a file.
-const MARKER_BYTES: usize = 80;
-/// How far (in lines) a context line may sit from a kept match and still be kept.
-const CONTEXT_REACH: u32 = 1;
 
 /// Words in the question that ask for definitions: they double the definition bonus.
 const DEFINITION_ASKS: &[&str] = &[
@@ -57,45 +56,61 @@ pub(super) fn select(rows: &[Row<'_>], cx: &Context<'_>) -> Vec<bool> {
     let keep_share = cx.target_ratio.map_or(DEFAULT_KEEP, |r| (1.0 - r).clamp(0.05, 0.95));
     let budget = (total as f64 * keep_share) as usize;
 
-    let score_of = |i: usize| scores.get(i).map_or(0.0, |s| s.total);
-    // Best first; equal scores in input order.
-    let mut ranked: Vec<(f64, usize)> = (0..rows.len())
-        .filter(|&i| rows.get(i).is_some_and(|r| r.kind == Kind::Match))
-        .map(|i| (score_of(i), i))
+    // A statement over several hit lines is one unit: scored as the sum of its lines, kept
+    // or dropped whole.
+    let units: Vec<Unit> = statements(rows)
+        .into_iter()
+        .map(|rows_of| {
+            let mut u = Unit { score: 0.0, must: false, rows: rows_of.clone() };
+            for s in rows_of.filter_map(|i| scores.get(i)) {
+                u.score += s.total;
+                u.must |= s.identifier > 0.0 || s.named;
+            }
+            u.score = rank::quantize(u.score);
+            u
+        })
         .collect();
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let order: Vec<usize> = ranked.into_iter().map(|(_, i)| i).collect();
+    // Best first; equal scores in input order.
+    let mut order: Vec<&Unit> = units.iter().collect();
+    order.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rows.start.cmp(&b.rows.start)));
 
     let group = groups(rows);
     let mut seen: HashSet<(usize, String)> = HashSet::default();
-    let mut opened: HashSet<usize> = HashSet::default();
     let mut used = 0usize;
     // Rows far below the best few are noise however much budget is left.
-    let floor = order.get(FLOOR_RANK).or(order.last()).map_or(0.0, |&i| score_of(i)) * FLOOR_SHARE;
-    for i in order {
-        let (Some(row), Some(s)) = (rows.get(i), scores.get(i)) else { continue };
-        if s.total <= 0.0 || s.total < floor && !s.named && s.identifier <= 0.0 {
+    let floor = order.get(FLOOR_RANK).or(order.last()).map_or(0.0, |u| u.score) * FLOOR_SHARE;
+    for u in order {
+        if u.score <= 0.0 || u.score < floor && !u.must {
             break;
         }
-        let must = s.identifier > 0.0 || s.named;
-        let g = group.get(i).copied().unwrap_or(0);
-        // The first kept row of a file also pays for that file's marker line.
-        let opens = !opened.contains(&g);
-        let cost = row.raw.len() + 1 + if opens { MARKER_BYTES } else { 0 };
-        if used + cost > budget && !must {
+        let members = || u.rows.clone().filter_map(|i| rows.get(i));
+        let cost: usize = members().map(|r| r.raw.len() + 1).sum();
+        if used + cost > budget && !u.must {
             continue;
         }
-        if !seen.insert((g, rank::near_dup_key(row.content))) {
+        let g = group.get(u.rows.start).copied().unwrap_or(0);
+        let key = match u.rows.len() {
+            1 => members().map(|r| rank::near_dup_key(r.content)).collect(),
+            _ => members().map(|r| rank::near_dup_key(r.content)).collect::<Vec<_>>().join("\n"),
+        };
+        if !seen.insert((g, key)) {
             continue;
         }
-        opened.insert(g);
         used += cost;
-        if let Some(k) = keep.get_mut(i) {
-            *k = true;
+        if let Some(ks) = keep.get_mut(u.rows.clone()) {
+            ks.fill(true);
         }
     }
     keep_context(rows, &group, &mut keep);
     keep
+}
+
+/// One or more consecutive match rows ranked as one (see [`statements`]).
+struct Unit {
+    score: f64,
+    /// Kept past the budget (a rare identifier of the question, a definition it names).
+    must: bool,
+    rows: std::ops::Range<usize>,
 }
 
 /// Bonus for a definition whose name carries a word of the question.
@@ -110,6 +125,8 @@ const MEMBER_SHARE: f64 = 0.5;
 const SAMPLE_SCORE: f64 = 0.01;
 /// Bonus for any other definition.
 const DEF_OTHER: f64 = 0.75;
+/// A name defined more often than this in one listing has its definitions' bonus shared out.
+const NAME_CAP: usize = 8;
 
 fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let idx: Vec<usize> =
@@ -124,6 +141,19 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
     let wants_peripheral = rank::asks_peripheral(query);
     let kinds = rank::asked_kinds(query);
     let mut cues = Cues::new(query, &contents);
+    // Definitions by (lowercased) name: a name defined in many places (a trait method every
+    // implementation repeats) says little about any one of them.
+    let defs: Vec<Option<(rank::DefKind, String)>> = contents
+        .iter()
+        .map(|c| rank::definition(c).map(|(kind, name)| (kind, name.to_lowercase())))
+        .collect();
+    let mut copies: HashMap<&str, usize> = HashMap::default();
+    for (_, name) in defs.iter().flatten() {
+        *copies.entry(name.as_str()).or_default() += 1;
+    }
+
+    let path_scores = path_scores(rows, &idx, &terms);
+    let mut run = 0usize;
 
     let mut scores = vec![Score::default(); rows.len()];
     let mut cached: (&str, f64, f64) = ("\0", 0.0, 1.0);
@@ -132,10 +162,19 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let Some(row) = rows.get(i) else { continue };
         let text = text_scores.get(k).copied().unwrap_or(0.0);
         let identifier = 1.5 * ids.score(row.raw);
-        let def = rank::definition(row.content);
+        let def = defs.get(k).and_then(|d| d.as_ref());
+        // One of many same-named definitions weighs its share of [`NAME_CAP`], unless it is
+        // the body-less declaration (trait or interface method, prototype) they implement.
+        let spread = def.map_or(1.0, |(_, name)| {
+            let n = copies.get(name.as_str()).copied().unwrap_or(1);
+            if n > NAME_CAP && !row.content.trim_end().ends_with(';') {
+                NAME_CAP as f64 / n as f64
+            } else {
+                1.0
+            }
+        });
         let definition = def.map_or(0.0, |(kind, name)| {
-            let name = name.to_lowercase();
-            let base = if cues.names(&name) {
+            let base = if cues.names(name) {
                 DEF_NAMED
             } else if cues.pattern().is_some_and(|p| name.contains(p)) {
                 DEF_PATTERN
@@ -143,7 +182,7 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
                 DEF_OTHER
             };
             // `which error types ...`: definitions of that kind weigh as if asked for.
-            if kinds.contains(&kind) {
+            if kinds.contains(kind) {
                 base * 2.0
             } else {
                 base
@@ -159,14 +198,16 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
             } else {
                 1.0
             };
-            cached = (row.path, 0.5 * (terms.path_hits(row.path).min(3) as f64), weight);
+            let path = path_scores.get(run).copied().unwrap_or(0.0);
+            run += 1;
+            cached = (row.path, path, weight);
         }
         let (_, path, weight) = cached;
         let sample = if first_of_file { SAMPLE_SCORE } else { 0.0 };
         // Matches on the lines right after a type definition are its fields / variants: they
         // share in the definition's score.
         let follows = !first_of_file && prev_line.checked_add(1) == Some(row.line);
-        let own = (text + identifier + definition * def_weight + path) * weight;
+        let own = (text + identifier + definition * spread * def_weight + path) * weight;
         let member = if follows && body.0 > 0 && def.is_none() { body.1 * MEMBER_SHARE } else { 0.0 };
         body = match def {
             Some((rank::DefKind::Type, _)) => (BODY_LINES, own),
@@ -177,11 +218,48 @@ fn score_matches(rows: &[Row<'_>], query: &Query) -> Vec<Score> {
         let total = rank::quantize(own + member + sample);
         if let Some(s) = scores.get_mut(i) {
             // Asked where things are defined: definitions of the searched name are the answer.
-            let named = definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN;
+            let named =
+                spread >= 1.0 && (definition >= DEF_NAMED || def_weight > 1.0 && definition >= DEF_PATTERN);
             *s = Score { total, identifier, named };
         }
     }
     scores
+}
+
+/// Most a path term's rarity multiplies its bonus by.
+const PATH_RARITY_CAP: f64 = 3.0;
+
+/// Score of each run of matches of one file, in order: 0.5 per question term its path names
+/// (as often as the question lists it, three at most), times the term's rarity among the
+/// listing's files (`ln(files / files named)`, from 1 to [`PATH_RARITY_CAP`]): `unittest` in
+/// a grep of the whole standard library singles out a few files; `tower` in a grep of tower
+/// crates names them all and counts as little as ever.
+fn path_scores(rows: &[Row<'_>], idx: &[usize], terms: &rank::Terms<'_>) -> Vec<f64> {
+    let mut runs: Vec<Vec<(usize, usize)>> = Vec::new();
+    let mut last: Option<&str> = None;
+    for r in idx.iter().filter_map(|&i| rows.get(i)) {
+        if last != Some(r.path) {
+            runs.push(terms.path_terms(r.path));
+            last = Some(r.path);
+        }
+    }
+    let mut files_named: HashMap<usize, usize> = HashMap::default();
+    for &(t, _) in runs.iter().flatten() {
+        *files_named.entry(t).or_default() += 1;
+    }
+    let n = runs.len() as f64;
+    runs.iter()
+        .map(|hits| {
+            let mut w: Vec<f64> = Vec::new();
+            for &(t, times) in hits {
+                let df = files_named.get(&t).copied().unwrap_or(1) as f64;
+                let rarity = (n / df).ln().clamp(1.0, PATH_RARITY_CAP);
+                w.extend(std::iter::repeat_n(rarity, times));
+            }
+            w.sort_by(|a, b| b.total_cmp(a));
+            0.5 * w.iter().take(3).sum::<f64>()
+        })
+        .collect()
 }
 
 /// What definitions are weighed against, each worked out on first need (only definitions ask,
@@ -393,30 +471,26 @@ pub(super) fn groups(rows: &[Row<'_>]) -> Vec<usize> {
     out
 }
 
-/// Keep context rows within [`CONTEXT_REACH`] lines of a kept match of the same file.
-fn keep_context(rows: &[Row<'_>], group: &[usize], keep: &mut [bool]) {
-    let kept: HashSet<(usize, u32)> = rows
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.kind == Kind::Match && keep.get(*i) == Some(&true))
-        .map(|(i, r)| (group.get(i).copied().unwrap_or(0), r.line))
-        .collect();
-    for (i, r) in rows.iter().enumerate() {
-        if r.kind != Kind::Context {
-            continue;
-        }
-        let g = group.get(i).copied().unwrap_or(0);
-        let near = (r.line.saturating_sub(CONTEXT_REACH)..=r.line.saturating_add(CONTEXT_REACH))
-            .any(|l| kept.contains(&(g, l)));
-        if let Some(k) = keep.get_mut(i) {
-            *k = near;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_words_count_by_how_few_files_they_name() {
+        let mut text = String::new();
+        for i in 0..20 {
+            text.push_str(&format!("lib/core/m{i}.py:3:    warn(x)\n"));
+        }
+        text.push_str("lib/unittest/case.py:9:    warn(y)\nlib/unittest/main.py:4:    warn(z)\n");
+        let rows = super::super::parse::parse(&text);
+        let idx: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == Kind::Match).collect();
+        let query = rank::expanded(&Query::new("Which unittest helpers in lib warn?"));
+        let scores = path_scores(&rows, &idx, &rank::term_set(&query));
+        // `lib` names every file: half a point, as ever. `unittest` names two of 22.
+        assert_eq!(scores.first().copied(), Some(0.5));
+        let unittest = scores.last().copied().unwrap_or(0.0);
+        assert!(unittest > 1.5, "{scores:?}");
+    }
 
     #[test]
     fn pattern_is_the_common_piece() {

@@ -62,6 +62,35 @@ impl<'q> Terms<'q> {
     }
 }
 
+impl Terms<'_> {
+    /// The terms that name a word of `path` (as [`Terms::path_hits`] counts them): each as
+    /// (its index in [`bm25_terms`] order, how many times the question lists it).
+    pub(in crate::compressors) fn path_terms(&self, path: &str) -> Vec<(usize, usize)> {
+        let mut hit: Vec<(usize, usize)> = Vec::new();
+        if self.set.is_empty() {
+            return hit;
+        }
+        let mut add = |w: &str| {
+            if let Some(&(times, i)) = self.set.get(w) {
+                if times > 0 && !hit.iter().any(|&(j, _)| j == i) {
+                    hit.push((i, times));
+                }
+            }
+        };
+        if !path.is_ascii() {
+            path_words(path).for_each(|w| add(&w));
+            return hit;
+        }
+        let mut buf = String::new();
+        for w in path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() >= 2) {
+            if self.holds_ascii(w, &mut buf) {
+                add(&buf);
+            }
+        }
+        hit
+    }
+}
+
 /// The question's terms as a set, for [`with_subwords`].
 pub(in crate::compressors) fn term_set(query: &Query) -> Terms<'_> {
     let wanted = bm25_terms(query);
