@@ -179,7 +179,7 @@ fn admit(
         let markers = i64::from(left) + i64::from(right) - 1;
         let cost = line_cost(li) as i64 + markers * marker_cost as i64;
         let after = (spent as i64 + cost).max(0) as usize;
-        let allowed = if p == Priority::Must { budget.saturating_mul(MUST_CEILING) } else { budget };
+        let allowed = if p >= Priority::Must { budget.saturating_mul(MUST_CEILING) } else { budget };
         if after <= allowed {
             if let Some(k) = keep.get_mut(li) {
                 *k = true;

@@ -15,7 +15,7 @@ use super::fields::{Notable, Profile};
 use super::template::{Templates, WILD};
 use super::Knobs;
 use crate::relevance::{words, Query};
-use crate::signals::{Severity, Signals};
+use crate::signals::{is_location, Severity, Signals};
 
 /// How much a line is wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,12 +28,18 @@ pub(super) enum Priority {
     Notable,
     /// Always kept: rare errors, summaries, trace headers, the question's identifiers.
     Must,
+    /// Kept before anything else: rare lines that report an error in so many words
+    /// (`error[E0308]: ...`, `src/a.c:3:1: error: ...`, `FAILED ...`) and their locations.
+    Critical,
 }
 
 /// The per-line facts the rules look at.
 pub(super) struct LineFacts {
     pub severity: Severity,
     pub trace: bool,
+    /// The line reports an error outright: an error level, or an error word leading it (see
+    /// [`Signals::is_error_report`]); a mere error word inside it does not count.
+    pub report: bool,
 }
 
 impl LineFacts {
@@ -43,8 +49,9 @@ impl LineFacts {
             .take_while(|tok| !tok.is_empty())
             .find(|tok| tok.bytes().any(|b| b.is_ascii_alphabetic()))
             .map_or(Severity::None, |tok| signals.level(tok));
-        let severity = level.max(signals.severity(line));
-        Self { severity, trace: signals.is_trace_line(line) }
+        let report = level == Severity::Error || signals.is_error_report(line);
+        let severity = if report { Severity::Error } else { level.max(signals.line_severity(line)) };
+        Self { severity, trace: signals.is_trace_line(line), report }
     }
 }
 
@@ -131,14 +138,19 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
         let few = errors.len() <= k.error_all && (errors.len() == count || errors.len() * 2 <= count);
         if few {
             for (i, &li) in errors.iter().enumerate() {
-                p.add(li, Priority::Must, "rare error");
+                let report = inp.facts.get(li).is_some_and(|f| f.report);
+                p.add(li, if report { Priority::Critical } else { Priority::Must }, "rare error");
                 // Neighbours as context; trace frames are the trace rule's to keep or drop.
                 for j in li.saturating_sub(k.context)..(li + 1 + k.context).min(n) {
                     if j != li && !inp.facts.get(j).is_some_and(|f| f.trace) {
                         p.add(j, Priority::Routine, "context");
                     }
                 }
-                if i == 0 {
+                // Every reported error has its own location; other error lines of a template
+                // speak for it with the first one's body.
+                if report {
+                    diagnostic(inp, li, Priority::Critical, p);
+                } else if i == 0 {
                     diagnostic(inp, li, Priority::Must, p);
                 }
             }
@@ -184,18 +196,30 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
 }
 
 /// The body of a compiler-style diagnostic under line `li`: the indented or gutter lines that
-/// follow it (` --> src/main.rs:4:18`, `4 |     let n: u32 = "five";`, `  |  ^^^`).
+/// follow it (` --> src/main.rs:4:18`, `4 |     let n: u32 = "five";`, `  |  ^^^`) and the notes
+/// after them.
 fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals) {
     let end = (li + 1 + inp.knobs.diagnostic_max).min(inp.lines.len());
     for j in li + 1..end {
         let Some(line) = inp.lines.get(j) else { break };
         let t = line.trim_start();
         let gutter = t.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
-        let cont = !t.is_empty()
-            && (t.len() < line.len()
-                || gutter.starts_with('|')
-                || t.starts_with("-->")
-                || t.starts_with("= "));
+        // Notes attached to the diagnostic, bare (`note: required by ...`) or located
+        // (`src/a.c:3:5: note: ...`).
+        let located = t.split_once(' ').filter(|(loc, _)| is_location(loc)).map_or(t, |(_, r)| r.trim_start());
+        let marked = gutter.starts_with('|')
+            || t.starts_with("-->")
+            || t.starts_with("= ")
+            || located.starts_with("note:")
+            || located.starts_with("help:");
+        // An indented line continues the body unless it is the routine stream resuming (cargo
+        // indents its `Compiling` lines): a template of several lines seen before the head.
+        let routine = || {
+            inp.templates
+                .cluster_of(j)
+                .is_some_and(|c| c.members.len() >= 3 && c.members.first().is_some_and(|&f| (f as usize) < li))
+        };
+        let cont = !t.is_empty() && (marked || (t.len() < line.len() && !routine()));
         if !cont {
             break;
         }

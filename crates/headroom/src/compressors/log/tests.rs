@@ -496,3 +496,12 @@ fn throughput() {
     let secs = start.elapsed().as_secs_f64();
     eprintln!("{:.1} MB/s on one {} MB block", big.len() as f64 / secs / 1e6, big.len() / 1_000_000);
 }
+
+#[test]
+fn tmp_why_file() {
+    let Ok(path) = std::env::var("TMP_LOG_FILE") else { return };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let q = std::env::var("TMP_LOG_Q").unwrap_or_default();
+    let out = compress(&text, &q);
+    let _ = std::fs::write("/tmp/tmp_log_out.txt", out);
+}
