@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::fields::{Notable, Profile};
 use super::template::{Templates, WILD};
 use super::Knobs;
-use crate::relevance::{words, Query};
+use crate::relevance::{raw_words, stem, stem_word, words, Query};
 use crate::signals::{is_location, Severity, Signals};
 
 /// How much a line is wanted.
@@ -112,7 +112,72 @@ pub(super) fn propose(inp: &Input<'_, '_>) -> Proposals {
     clusters(inp, &mut p);
     traces(inp, &mut p);
     query(inp, &mut p);
+    named_templates(inp, &mut p);
     p
+}
+
+/// Templates the question names by their fixed words (`which packages were removed` names
+/// `Removing <*> (<*>) ...`, `the Log started time` names `Log started: <*> <*>`): the question
+/// asks about each of their lines, so every line of one is notable. Only words that name few
+/// lines in all count (`error` in a log of errors names nothing in particular), most specific
+/// first, up to twice the query cap in lines.
+fn named_templates(inp: &Input<'_, '_>, p: &mut Proposals) {
+    let stems: Vec<String> = inp.query.terms.iter().take(64).map(|t| stem(t)).collect();
+    if stems.is_empty() {
+        return;
+    }
+    let cap = inp.knobs.query_cap;
+    let mut buf = String::new();
+    // Which question stems each template's fixed words carry, and how many lines each stem names.
+    let mut lines_of = vec![0usize; stems.len()];
+    let named: Vec<u64> = inp
+        .templates
+        .clusters
+        .iter()
+        .zip(inp.profiles)
+        .map(|(c, profile)| {
+            let mut mask = 0u64;
+            for s in profile.constants() {
+                for w in raw_words(s) {
+                    let st = stem_word(w, &mut buf);
+                    if let Some(i) = stems.iter().position(|x| x == st) {
+                        mask |= 1 << i;
+                    }
+                }
+            }
+            for (i, n) in lines_of.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *n += c.members.len();
+                }
+            }
+            mask
+        })
+        .collect();
+    // Each template by its most specific stem (fewest lines named), then in order of appearance.
+    let mut picks: Vec<(usize, usize)> = named
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, &mask)| {
+            let best = (0..stems.len())
+                .filter(|&i| mask & (1 << i) != 0)
+                .filter_map(|i| lines_of.get(i).copied())
+                .filter(|&n| n <= cap)
+                .min()?;
+            Some((best, ci))
+        })
+        .collect();
+    picks.sort_unstable();
+    let mut taken = 0;
+    for (_, ci) in picks {
+        let Some(c) = inp.templates.clusters.get(ci) else { continue };
+        if c.members.len() < 2 || taken + c.members.len() > 2 * cap {
+            continue;
+        }
+        taken += c.members.len();
+        for &li in &c.members {
+            p.add(li as usize, Priority::Notable, "query template");
+        }
+    }
 }
 
 fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
