@@ -88,6 +88,15 @@ impl Compressor for LogCompressor {
     }
 }
 
+/// The log rules over any line-oriented text (lossy): for other compressors whose own units
+/// do not fit the text, such as prose without sentences.
+pub(super) fn compress_lines(text: &str, cx: &Context<'_>) -> Option<String> {
+    if !cx.lossy() {
+        return None;
+    }
+    compress_with(text, cx, &Knobs::default())
+}
+
 /// Split `text` into lines; the flag says whether it ended with a newline.
 fn split_lines(text: &str) -> (Vec<&str>, bool) {
     let trailing = text.ends_with('\n');
