@@ -176,7 +176,7 @@ fn verbose_command_lines_do_not_crowd_out_the_errors() {
     let mut text = String::new();
     let crates = ["libc", "memchr", "itoa", "ryu", "serde", "log", "bitflags", "cfg-if", "once_cell", "smallvec"];
     for (i, krate) in crates.iter().cycle().take(50).enumerate() {
-        let flags: String = (0..40).map(|j| format!(" --cfg 'feature=\"f{j}\"'")).collect();
+        let flags: String = (0..30 + i % 11).map(|j| format!(" --cfg 'feature=\"f{j}\"'")).collect();
         text.push_str(&format!("   Compiling {krate} v0.{i}.{}\n", i % 5));
         text.push_str(&format!(
             "     Running `CARGO_PKG_NAME={krate} rustc --crate-name {krate} --edition=2021 src/lib.rs --error-format=json --json=diagnostic-rendered-ansi --crate-type lib -C opt-level=0{flags} -C metadata=9f{i:02}a -L dependency=/w/target/debug/deps --cap-lints warn`\n"
