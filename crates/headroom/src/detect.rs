@@ -150,7 +150,8 @@ pub(crate) fn line_oriented(text: &str) -> bool {
             let (Some(a), Some(b)) = (w.first(), w.get(1)) else { return false };
             let end = a.trim_end().bytes().last();
             let start = b.trim_start().bytes().next();
-            end.is_some_and(|c| c.is_ascii_alphabetic() || c == b',') && start.is_some_and(|c| c.is_ascii_lowercase())
+            end.is_some_and(|c| c.is_ascii_alphabetic() || c == b',')
+                && start.is_some_and(|c| c.is_ascii_lowercase())
         })
         .count();
     if wrapped * 10 > n {
@@ -159,14 +160,12 @@ pub(crate) fn line_oriented(text: &str) -> bool {
     let mut openers: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for l in &rows {
         let first = l.split_whitespace().next().unwrap_or("");
-        let word: String = first
-            .chars()
-            .take(24)
-            .map(|c| if c.is_ascii_digit() { '0' } else { c })
-            .collect();
+        let word: String = first.chars().take(24).map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
         *openers.entry(word).or_default() += 1;
     }
-    let bullet = |w: &str| w.chars().all(|c| !c.is_alphanumeric()) || w.trim_end_matches(['.', ')']).chars().all(|c| c == '0');
+    let bullet = |w: &str| {
+        w.chars().all(|c| !c.is_alphanumeric()) || w.trim_end_matches(['.', ')']).chars().all(|c| c == '0')
+    };
     let repeated: usize = openers.iter().filter(|(w, &c)| c >= 5 && !bullet(w)).map(|(_, &c)| c).sum();
     repeated * 10 >= n * 6
 }
@@ -182,9 +181,9 @@ fn is_diagnostic(line: &str) -> bool {
     let rest = rest.trim_start();
     let rest = rest.strip_prefix("- ").unwrap_or(rest);
     let rest = rest.strip_prefix("fatal ").unwrap_or(rest);
-    ["error", "warning", "note", "Error", "Warning", "Note", "ERROR", "WARNING"].iter().any(|w| {
-        rest.strip_prefix(w).is_some_and(|r| r.starts_with([':', ' ', '[']) || r.is_empty())
-    })
+    ["error", "warning", "note", "Error", "Warning", "Note", "ERROR", "WARNING"]
+        .iter()
+        .any(|w| rest.strip_prefix(w).is_some_and(|r| r.starts_with([':', ' ', '[']) || r.is_empty()))
 }
 
 fn is_diff(lines: &[&str]) -> bool {
@@ -628,6 +627,59 @@ mod tests {
         let log: String =
             (10..40).map(|i| format!("03-17 16:13:{i}.811  1702  2395 D WindowManager: frozen\n")).collect();
         assert_ne!(detect(&log), ContentKind::Search);
+    }
+
+    #[test]
+    fn build_and_install_output_is_log() {
+        // javac -verbose + make: bracketed progress tags, a diagnostic, make's error line.
+        let mut javac = String::from("javac -verbose -d out src/app/Main.java\n");
+        for i in 0..40 {
+            javac.push_str(&format!(
+                "[loading /modules/java.base/java/util/Type{i}.class]\n[checking app.Part{i}]\n"
+            ));
+        }
+        javac.push_str(
+            "src/app/Main.java:12: error: cannot find symbol\n1 error\nmake: *** [Makefile:4: all] Error 1\n",
+        );
+        assert_eq!(detect(&javac), ContentKind::Log);
+        // gcc diagnostics have the shape of grep hits but are build output.
+        let gcc: String = (0..12)
+            .map(|i| {
+                format!(
+                    "src/net/conn{i}.c:{}:9: warning: unused variable 'n{i}' [-Wunused-variable]\n",
+                    40 + i
+                )
+            })
+            .chain(["src/net/conn3.c:88:5: error: implicit declaration of function 'frob'\n".to_owned()])
+            .collect();
+        assert_eq!(detect(&gcc), ContentKind::Log);
+        // dpkg: no timestamps, no levels, the same few verbs over and over.
+        let mut dpkg = String::new();
+        for i in 0..30 {
+            dpkg.push_str(&format!(
+                "Selecting previously unselected package libx{i}.\nPreparing to unpack .../libx{i}_1.{i}_amd64.deb ...\nUnpacking libx{i} (1.{i}) ...\n"
+            ));
+        }
+        assert_eq!(detect(&dpkg), ContentKind::Log);
+        // Any tool's line-oriented output: few words opening most lines, no paragraphs.
+        let tool: String = (0..60)
+            .map(|i| format!("{} shard-{i} on node{}\n", ["Copying", "Verifying", "Sealing"][i % 3], i % 4))
+            .collect();
+        assert_eq!(detect(&tool), ContentKind::Log);
+        // A changelog is bulleted prose with paragraphs, not a log.
+        let mut changelog = String::new();
+        for v in 0..8 {
+            changelog.push_str(&format!("## 1.{v}.0\n\n"));
+            for i in 0..5 {
+                changelog.push_str(&format!(
+                    "- fix the handling of option number {i} when the
+  connection is reused by a pooled client ([#{}])\n",
+                    100 * v + i
+                ));
+            }
+            changelog.push('\n');
+        }
+        assert_eq!(detect(&changelog), ContentKind::Prose);
     }
 
     #[test]

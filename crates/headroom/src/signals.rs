@@ -155,9 +155,8 @@ pub(crate) const RANK_FIELDS: &[&str] = &["rank", "ranking", "priority"];
 /// prefix: `error: ...`, `error[E0277]: ...`, `fatal: ...`, `FAILED tests/...`, `npm ERR!`,
 /// `[ERROR] ...`, `panic: ...`. Followed by `:`, a bracket, `!` or the end of the line; followed
 /// by a space only in upper case (`ERROR Foo`) or as a past tense (`Failed to open ...`).
-pub(crate) const ERROR_LEADS: &[&str] = &[
-    "error", "fatal", "failed", "fail", "failure", "panic", "err", "critical", "crit", "severe", "emerg",
-];
+pub(crate) const ERROR_LEADS: &[&str] =
+    &["error", "fatal", "failed", "fail", "failure", "panic", "err", "critical", "crit", "severe", "emerg"];
 
 /// Lead words that report an error when followed by a space in any case (`Failed to bind`).
 pub(crate) const ERROR_LEADS_SPACED: &[&str] = &["failed"];
@@ -307,8 +306,7 @@ fn in_flag(b: &[u8], at: usize) -> bool {
     let from = end.saturating_sub(64);
     let prev = b.get(from..end).and_then(|w| w.iter().rposition(is_sep)).map(|i| from + i + 1);
     prev.is_some_and(|p| {
-        b.get(p) == Some(&b'-')
-            && b.get(p..end).is_some_and(|t| t.iter().any(u8::is_ascii_alphabetic))
+        b.get(p) == Some(&b'-') && b.get(p..end).is_some_and(|t| t.iter().any(u8::is_ascii_alphabetic))
     })
 }
 
@@ -370,7 +368,8 @@ fn leads_with_error(s: &str, located: bool) -> bool {
                     let letters = c.bytes().take_while(u8::is_ascii_uppercase).count();
                     letters > 0 && c.len() > letters && c.bytes().skip(letters).all(|b| b.is_ascii_digit())
                 });
-                if upper || located || code || ERROR_LEADS_SPACED.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+                if upper || located || code || ERROR_LEADS_SPACED.iter().any(|w| w.eq_ignore_ascii_case(word))
+                {
                     return true;
                 }
             }
@@ -409,7 +408,9 @@ fn strip_line_prefix(s: &str) -> Option<(&str, bool)> {
         !n.is_empty()
             && n.len() <= 40
             && n.bytes().any(|b| b.is_ascii_alphabetic())
-            && n.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b'[' | b']' | b'+'))
+            && n.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b'[' | b']' | b'+')
+            })
     });
     let tool = token.bytes().all(|b| b.is_ascii_lowercase())
         && rest.split_whitespace().next().is_some_and(|w| {
@@ -444,7 +445,13 @@ pub(crate) fn is_location(token: &str) -> bool {
 fn pathish(p: &str) -> bool {
     !p.is_empty()
         && !p.contains(char::is_whitespace)
-        && (p.contains('/') || p.contains('\\') || p.rsplit_once('.').is_some_and(|(a, ext)| !a.is_empty() && ext.bytes().all(|b| b.is_ascii_alphanumeric()) && ext.bytes().any(|b| b.is_ascii_alphabetic())))
+        && (p.contains('/')
+            || p.contains('\\')
+            || p.rsplit_once('.').is_some_and(|(a, ext)| {
+                !a.is_empty()
+                    && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && ext.bytes().any(|b| b.is_ascii_alphabetic())
+            }))
 }
 
 impl Signals {

@@ -271,7 +271,8 @@ fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals)
         let gutter = t.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
         // Notes attached to the diagnostic, bare (`note: required by ...`) or located
         // (`src/a.c:3:5: note: ...`).
-        let located = t.split_once(' ').filter(|(loc, _)| is_location(loc)).map_or(t, |(_, r)| r.trim_start());
+        let located =
+            t.split_once(' ').filter(|(loc, _)| is_location(loc)).map_or(t, |(_, r)| r.trim_start());
         let marked = gutter.starts_with('|')
             || t.starts_with("-->")
             || t.starts_with("= ")
@@ -280,9 +281,9 @@ fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals)
         // An indented line continues the body unless it is the routine stream resuming (cargo
         // indents its `Compiling` lines): a template of several lines seen before the head.
         let routine = || {
-            inp.templates
-                .cluster_of(j)
-                .is_some_and(|c| c.members.len() >= 3 && c.members.first().is_some_and(|&f| (f as usize) < li))
+            inp.templates.cluster_of(j).is_some_and(|c| {
+                c.members.len() >= 3 && c.members.first().is_some_and(|&f| (f as usize) < li)
+            })
         };
         let cont = !t.is_empty() && (marked || (t.len() < line.len() && !routine()));
         if !cont {

@@ -239,7 +239,11 @@ fn mask_token(tok: &str, header_zone: bool, out: &mut String) {
     // time) is one variable whatever letters it carries; brackets and trailing punctuation stay.
     let open = tok.bytes().take_while(|b| matches!(b, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'')).count();
     let core = tok.get(open..).unwrap_or("");
-    let close = core.bytes().rev().take_while(|b| matches!(b, b')' | b']' | b'}' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'.')).count();
+    let close = core
+        .bytes()
+        .rev()
+        .take_while(|b| matches!(b, b')' | b']' | b'}' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'.'))
+        .count();
     if core.as_bytes().first().is_some_and(u8::is_ascii_digit) && close < core.len() {
         out.push_str(tok.get(..open).unwrap_or(""));
         out.push_str("<*>");

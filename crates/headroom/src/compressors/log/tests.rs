@@ -174,7 +174,8 @@ fn cargo_build_keeps_the_error_diagnostic_and_dedups_warnings() {
 #[test]
 fn verbose_command_lines_do_not_crowd_out_the_errors() {
     let mut text = String::new();
-    let crates = ["libc", "memchr", "itoa", "ryu", "serde", "log", "bitflags", "cfg-if", "once_cell", "smallvec"];
+    let crates =
+        ["libc", "memchr", "itoa", "ryu", "serde", "log", "bitflags", "cfg-if", "once_cell", "smallvec"];
     for (i, krate) in crates.iter().cycle().take(50).enumerate() {
         let flags: String = (0..30 + i % 11).map(|j| format!(" --cfg 'feature=\"f{j}\"'")).collect();
         text.push_str(&format!("   Compiling {krate} v0.{i}.{}\n", i % 5));
@@ -208,7 +209,10 @@ fn verbose_command_lines_do_not_crowd_out_the_errors() {
 fn compiler_errors_among_progress_lines() {
     let mut text = String::from("javac -verbose -d out $(find src -name '*.java')\n");
     for i in 0..150 {
-        text.push_str(&format!("[parsing started SimpleFileObject[/w/src/app/Part{i}.java]]\n[parsing completed {}ms]\n", i % 17));
+        text.push_str(&format!(
+            "[parsing started SimpleFileObject[/w/src/app/Part{i}.java]]\n[parsing completed {}ms]\n",
+            i % 17
+        ));
     }
     for i in 0..150 {
         text.push_str(&format!("[checking app.Part{i}]\n[wrote out/app/Part{i}.class]\n"));
@@ -235,7 +239,8 @@ fn compiler_errors_among_progress_lines() {
 #[test]
 fn package_manager_output_collapses_by_template() {
     let mut text = String::from("Log started: 2031-03-02  09:14:07\n");
-    let pkgs: Vec<String> = (0..120).map(|i| format!("lib{}{}", ["foo", "bar", "baz", "qux"][i % 4], i)).collect();
+    let pkgs: Vec<String> =
+        (0..120).map(|i| format!("lib{}{}", ["foo", "bar", "baz", "qux"][i % 4], i)).collect();
     for (i, p) in pkgs.iter().enumerate() {
         text.push_str(&format!(
             "Selecting previously unselected package {p}:amd64.\nPreparing to unpack .../{i:03}-{p}_{}.{}-{}_amd64.deb ...\nUnpacking {p}:amd64 ({}.{}-{}) ...\n",
@@ -254,7 +259,11 @@ fn package_manager_output_collapses_by_template() {
     let out = compress(&text, "Which packages were removed, and when?");
     assert_accounted(&text, &out);
     assert!(out.contains("[x120] Setting up <*> <*> ..."), "{out}");
-    for l in ["Removing oldtool (1.4-2) ...", "Removing libold3:amd64 (1.4-2) ...", "Log started: 2031-03-09  17:02:51"] {
+    for l in [
+        "Removing oldtool (1.4-2) ...",
+        "Removing libold3:amd64 (1.4-2) ...",
+        "Log started: 2031-03-09  17:02:51",
+    ] {
         assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
     }
     assert!(out.len() * 5 < text.len(), "{} of {}", out.len(), text.len());

@@ -137,7 +137,8 @@ fn text_without_sentences_keeps_its_errors_and_edges() {
 /// prose, the run is cut into line units so its first and last lines and its error survive.
 #[test]
 fn pasted_output_inside_a_document_is_cut_into_lines() {
-    let mut text = String::from("# Upgrade notes\n\nThe upgrade went mostly fine. One step failed, as shown below.\n\n");
+    let mut text =
+        String::from("# Upgrade notes\n\nThe upgrade went mostly fine. One step failed, as shown below.\n\n");
     for i in 0..80 {
         text.push_str(&format!("step {i}: copied shard_{i} to the new volume in {} ms\n", 10 + i % 9));
         if i == 57 {
@@ -146,10 +147,16 @@ fn pasted_output_inside_a_document_is_cut_into_lines() {
     }
     text.push_str("\n## Next\n\nWe will retry the failed shard tomorrow. Nothing else needs to change.\n");
     for i in 0..40 {
-        text.push_str(&format!("\nParagraph {i} covers an unrelated operational detail in plain words. It is filler.\n"));
+        text.push_str(&format!(
+            "\nParagraph {i} covers an unrelated operational detail in plain words. It is filler.\n"
+        ));
     }
     let out = run(&ProseCompressor, ContentKind::Prose, &text, "").expect("compressed");
-    for kept in ["step 0: copied shard_0 to the new volume in 10 ms", "step 57: fatal: shard_57 checksum mismatch", "step 79: copied shard_79 to the new volume in 17 ms"] {
+    for kept in [
+        "step 0: copied shard_0 to the new volume in 10 ms",
+        "step 57: fatal: shard_57 checksum mismatch",
+        "step 79: copied shard_79 to the new volume in 17 ms",
+    ] {
         assert!(out.lines().any(|l| l == kept), "missing {kept:?}:\n{out}");
     }
 }
