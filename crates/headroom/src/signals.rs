@@ -350,7 +350,7 @@ fn is_error_report(phrases: &Option<AhoCorasick>, line: &str) -> bool {
 /// (`located`) the word is a severity column (eslint's `12:5  error  ...`) and needs nothing
 /// after it.
 fn leads_with_error(s: &str, located: bool) -> bool {
-    let s = s.trim_start_matches(|c: char| matches!(c, '[' | '*' | '-' | '=' | '!' | '>' | '#' | '(' | ' '));
+    let s = s.trim_start_matches(['[', '*', '-', '=', '!', '>', '#', '(', ' ']);
     let word_len = s.bytes().take_while(u8::is_ascii_alphabetic).count();
     let (Some(word), rest) = (s.get(..word_len), s.get(word_len..).unwrap_or("")) else { return false };
     if word.is_empty() {
