@@ -269,6 +269,43 @@ fn package_manager_output_collapses_by_template() {
     assert!(out.len() * 5 < text.len(), "{} of {}", out.len(), text.len());
 }
 
+/// Long error lines (a dumped payload each) must not use up the room that many short error
+/// lines need: within a priority, lines of ordinary length are admitted first.
+#[test]
+fn long_lines_wait_behind_short_ones() {
+    let mut text = String::new();
+    for i in 0..400 {
+        text.push_str(&format!("2031-05-06 10:{:02}:{:02} INFO sync: batch {i} stored\n", i / 60, i % 60));
+    }
+    for i in 0..40 {
+        let payload: String = (0..60 + i % 9).map(|j| format!("\"k{j}\":{}, ", j * i)).collect();
+        text.push_str(&format!(
+            "2031-05-06 11:00:{:02} ERROR sync: rejected batch {i} payload={{{payload}}}\n",
+            i % 60
+        ));
+    }
+    let short: Vec<String> = (0..10)
+        .flat_map(|i| {
+            [
+                format!("ERROR disk: quota exceeded on /dev/sd{i}"),
+                format!("ERROR net: link down on eth{i}"),
+                format!("ERROR db: replica r{i} lagging"),
+            ]
+        })
+        .collect();
+    for (i, l) in short.iter().enumerate() {
+        text.push_str(&format!("2031-05-06 11:01:{i:02} {l}\n"));
+    }
+    for i in 0..20 {
+        text.push_str(&format!("2031-05-06 11:02:{i:02} INFO sync: idle\n"));
+    }
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    for l in &short {
+        assert!(out.contains(l.as_str()), "{l} missing\n{out}");
+    }
+}
+
 #[test]
 fn pytest_failure_section_and_summary_survive() {
     let mut text = String::from(
