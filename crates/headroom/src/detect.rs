@@ -178,7 +178,10 @@ fn is_diagnostic(line: &str) -> bool {
     if !crate::signals::is_location(loc) {
         return false;
     }
-    let rest = rest.trim_start();
+    // One space after the location: a grep hit's content would keep its indentation.
+    if rest.starts_with(char::is_whitespace) {
+        return false;
+    }
     let rest = rest.strip_prefix("- ").unwrap_or(rest);
     let rest = rest.strip_prefix("fatal ").unwrap_or(rest);
     ["error", "warning", "note", "Error", "Warning", "Note", "ERROR", "WARNING"]
@@ -653,6 +656,9 @@ mod tests {
             .chain(["src/net/conn3.c:88:5: error: implicit declaration of function 'frob'\n".to_owned()])
             .collect();
         assert_eq!(detect(&gcc), ContentKind::Log);
+        // grep hits whose content happens to start with `error:` stay search hits.
+        let grep: String = (0..12).map(|i| format!("deploy/svc{i}.yml:{}:    error: retry\n", 3 + i)).collect();
+        assert_eq!(detect(&grep), ContentKind::Search);
         // dpkg: no timestamps, no levels, the same few verbs over and over.
         let mut dpkg = String::new();
         for i in 0..30 {
