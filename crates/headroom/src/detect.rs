@@ -127,7 +127,7 @@ pub fn detect(text: &str) -> ContentKind {
 /// verbose tools: `Unpacking x (1.2-3) ...`, `[loading /a/B.class]`): almost no blank lines,
 /// no sentence wrapped over lines, and most lines opening with a word that opens many others.
 /// Lists and changelogs open theirs with bullets, which do not count.
-pub(crate) fn line_oriented(text: &str) -> bool {
+fn line_oriented(text: &str) -> bool {
     const SAMPLE: usize = 400;
     let mut blank = 0usize;
     let mut rows: Vec<&str> = Vec::with_capacity(SAMPLE);
@@ -382,7 +382,12 @@ fn tool_line(t: &str) -> bool {
         "OK (",
         "not ok ",
     ];
-    PREFIXES.iter().any(|p| t.starts_with(p))
+    // BuildKit steps: `#7 0.412 ...`.
+    let step = t.strip_prefix('#').is_some_and(|r| {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && r.as_bytes().get(digits) == Some(&b' ')
+    });
+    step || PREFIXES.iter().any(|p| t.starts_with(p))
 }
 
 /// `[loading /a/B.class]`, `[INFO] ...`, `[quote 1.0.47] cargo:...`: a bracketed tag opening
@@ -657,7 +662,8 @@ mod tests {
             .collect();
         assert_eq!(detect(&gcc), ContentKind::Log);
         // grep hits whose content happens to start with `error:` stay search hits.
-        let grep: String = (0..12).map(|i| format!("deploy/svc{i}.yml:{}:    error: retry\n", 3 + i)).collect();
+        let grep: String =
+            (0..12).map(|i| format!("deploy/svc{i}.yml:{}:    error: retry\n", 3 + i)).collect();
         assert_eq!(detect(&grep), ContentKind::Search);
         // dpkg: no timestamps, no levels, the same few verbs over and over.
         let mut dpkg = String::new();
