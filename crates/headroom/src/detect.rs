@@ -100,7 +100,9 @@ pub fn detect(text: &str) -> ContentKind {
     if is_diff(&lines) {
         return ContentKind::Diff;
     }
-    let search = lines.iter().filter(|l| is_search_hit(l)).count() as f64;
+    // Compiler diagnostics (`src/a.c:12:5: error: ...`) have a hit's shape but are build output.
+    let diagnostics = lines.iter().filter(|l| is_diagnostic(l)).count();
+    let search = (lines.iter().filter(|l| is_search_hit(l)).count().saturating_sub(diagnostics)) as f64;
     if search / n >= 0.6 || is_heading_listing(&lines) {
         return ContentKind::Search;
     }
@@ -115,7 +117,76 @@ pub fn detect(text: &str) -> ContentKind {
     if is_html_fragment(t) {
         return ContentKind::Html;
     }
+    if line_oriented(text) {
+        return ContentKind::Log;
+    }
     ContentKind::Prose
+}
+
+/// Output made of independent lines rather than paragraphs (package managers, installers,
+/// verbose tools: `Unpacking x (1.2-3) ...`, `[loading /a/B.class]`): almost no blank lines,
+/// no sentence wrapped over lines, and most lines opening with a word that opens many others.
+/// Lists and changelogs open theirs with bullets, which do not count.
+fn line_oriented(text: &str) -> bool {
+    const SAMPLE: usize = 400;
+    let mut blank = 0usize;
+    let mut rows: Vec<&str> = Vec::with_capacity(SAMPLE);
+    for l in text.lines().take(SAMPLE) {
+        if l.trim().is_empty() {
+            blank += 1;
+        } else {
+            rows.push(l);
+        }
+    }
+    let n = rows.len();
+    if n < 20 || blank * 20 > n {
+        return false;
+    }
+    // A line that carries on the previous one's sentence: that one ends mid-sentence (a letter
+    // or a comma) and this one starts in lower case.
+    let wrapped = rows
+        .windows(2)
+        .filter(|w| {
+            let (Some(a), Some(b)) = (w.first(), w.get(1)) else { return false };
+            let end = a.trim_end().bytes().last();
+            let start = b.trim_start().bytes().next();
+            end.is_some_and(|c| c.is_ascii_alphabetic() || c == b',')
+                && start.is_some_and(|c| c.is_ascii_lowercase())
+        })
+        .count();
+    if wrapped * 10 > n {
+        return false;
+    }
+    let mut openers: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for l in &rows {
+        let first = l.split_whitespace().next().unwrap_or("");
+        let word: String = first.chars().take(24).map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+        *openers.entry(word).or_default() += 1;
+    }
+    let bullet = |w: &str| {
+        w.chars().all(|c| !c.is_alphanumeric()) || w.trim_end_matches(['.', ')']).chars().all(|c| c == '0')
+    };
+    let repeated: usize = openers.iter().filter(|(w, &c)| c >= 5 && !bullet(w)).map(|(_, &c)| c).sum();
+    repeated * 10 >= n * 6
+}
+
+/// A compiler diagnostic: a source location, then a severity (`src/a.c:12:5: error: ...`,
+/// `Foo.java:3: warning: ...`, `a.ts(4,2): error TS2304: ...`, `a.ts:4:2 - error TS2304`).
+fn is_diagnostic(line: &str) -> bool {
+    let t = line.trim_start();
+    let Some((loc, rest)) = t.split_once(' ') else { return false };
+    if !crate::signals::is_location(loc) {
+        return false;
+    }
+    // One space after the location: a grep hit's content would keep its indentation.
+    if rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let rest = rest.strip_prefix("- ").unwrap_or(rest);
+    let rest = rest.strip_prefix("fatal ").unwrap_or(rest);
+    ["error", "warning", "note", "Error", "Warning", "Note", "ERROR", "WARNING"]
+        .iter()
+        .any(|w| rest.strip_prefix(w).is_some_and(|r| r.starts_with([':', ' ', '[']) || r.is_empty()))
 }
 
 fn is_diff(lines: &[&str]) -> bool {
@@ -244,7 +315,89 @@ fn is_log_line(line: &str) -> bool {
     .any(|p| t.starts_with(p));
     let pytest =
         t.ends_with("PASSED") || t.ends_with("FAILED") || t.contains(" PASSED ") || t.contains(" FAILED ");
-    upper_level || ts || build || pytest
+    upper_level || ts || build || pytest || tool_line(t) || bracket_tag(t) || is_diagnostic(t)
+}
+
+/// Status lines of build tools, test runners and package managers.
+fn tool_line(t: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        // make, ninja, cmake, gradle, maven
+        "make: ",
+        "ninja: ",
+        "CMake ",
+        "> Task ",
+        "BUILD SUCCESSFUL",
+        "BUILD FAILED",
+        "FAILURE: ",
+        "* What went wrong",
+        // go
+        "=== RUN",
+        "=== PAUSE",
+        "=== CONT",
+        "--- FAIL",
+        "--- PASS",
+        "--- SKIP",
+        "go: ",
+        // npm, yarn, pnpm, pip
+        "yarn ",
+        "pnpm ",
+        "added ",
+        "Collecting ",
+        "Downloading ",
+        "Installing collected",
+        "Successfully installed",
+        "Requirement already satisfied",
+        // apt / dpkg
+        "Get:",
+        "Hit:",
+        "Ign:",
+        "Err:",
+        "Fetched ",
+        "Reading package lists",
+        "Reading state information",
+        "Building dependency tree",
+        "Selecting previously unselected",
+        "Preparing to unpack",
+        "Unpacking ",
+        "Setting up ",
+        "Processing triggers",
+        "Removing ",
+        "Purging configuration",
+        // cargo
+        "Downloaded ",
+        "Checking ",
+        "Fresh ",
+        "Locking ",
+        "Updating ",
+        "Blocking ",
+        "Doc-tests ",
+        // docker
+        " ---> ",
+        "Successfully built",
+        "Successfully tagged",
+        // test runners
+        "Tests:",
+        "Test Suites:",
+        "Ran ",
+        "OK (",
+        "not ok ",
+    ];
+    // BuildKit steps: `#7 0.412 ...`.
+    let step = t.strip_prefix('#').is_some_and(|r| {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && r.as_bytes().get(digits) == Some(&b' ')
+    });
+    step || PREFIXES.iter().any(|p| t.starts_with(p))
+}
+
+/// `[loading /a/B.class]`, `[INFO] ...`, `[quote 1.0.47] cargo:...`: a bracketed tag opening
+/// the line (a word, then a space, `]` or `:`), not a Markdown link.
+fn bracket_tag(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('[') else { return false };
+    let word = rest.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'-' || *b == b'_').count();
+    word >= 2
+        && rest.as_bytes().get(word).is_some_and(|c| matches!(c, b' ' | b']' | b':'))
+        && !t.contains("](")
 }
 
 fn word_at(t: &str, w: &str) -> bool {
@@ -482,6 +635,63 @@ mod tests {
         let log: String =
             (10..40).map(|i| format!("03-17 16:13:{i}.811  1702  2395 D WindowManager: frozen\n")).collect();
         assert_ne!(detect(&log), ContentKind::Search);
+    }
+
+    #[test]
+    fn build_and_install_output_is_log() {
+        // javac -verbose + make: bracketed progress tags, a diagnostic, make's error line.
+        let mut javac = String::from("javac -verbose -d out src/app/Main.java\n");
+        for i in 0..40 {
+            javac.push_str(&format!(
+                "[loading /modules/java.base/java/util/Type{i}.class]\n[checking app.Part{i}]\n"
+            ));
+        }
+        javac.push_str(
+            "src/app/Main.java:12: error: cannot find symbol\n1 error\nmake: *** [Makefile:4: all] Error 1\n",
+        );
+        assert_eq!(detect(&javac), ContentKind::Log);
+        // gcc diagnostics have the shape of grep hits but are build output.
+        let gcc: String = (0..12)
+            .map(|i| {
+                format!(
+                    "src/net/conn{i}.c:{}:9: warning: unused variable 'n{i}' [-Wunused-variable]\n",
+                    40 + i
+                )
+            })
+            .chain(["src/net/conn3.c:88:5: error: implicit declaration of function 'frob'\n".to_owned()])
+            .collect();
+        assert_eq!(detect(&gcc), ContentKind::Log);
+        // grep hits whose content happens to start with `error:` stay search hits.
+        let grep: String =
+            (0..12).map(|i| format!("deploy/svc{i}.yml:{}:    error: retry\n", 3 + i)).collect();
+        assert_eq!(detect(&grep), ContentKind::Search);
+        // dpkg: no timestamps, no levels, the same few verbs over and over.
+        let mut dpkg = String::new();
+        for i in 0..30 {
+            dpkg.push_str(&format!(
+                "Selecting previously unselected package libx{i}.\nPreparing to unpack .../libx{i}_1.{i}_amd64.deb ...\nUnpacking libx{i} (1.{i}) ...\n"
+            ));
+        }
+        assert_eq!(detect(&dpkg), ContentKind::Log);
+        // Any tool's line-oriented output: few words opening most lines, no paragraphs.
+        let tool: String = (0..60)
+            .map(|i| format!("{} shard-{i} on node{}\n", ["Copying", "Verifying", "Sealing"][i % 3], i % 4))
+            .collect();
+        assert_eq!(detect(&tool), ContentKind::Log);
+        // A changelog is bulleted prose with paragraphs, not a log.
+        let mut changelog = String::new();
+        for v in 0..8 {
+            changelog.push_str(&format!("## 1.{v}.0\n\n"));
+            for i in 0..5 {
+                changelog.push_str(&format!(
+                    "- fix the handling of option number {i} when the
+  connection is reused by a pooled client ([#{}])\n",
+                    100 * v + i
+                ));
+            }
+            changelog.push('\n');
+        }
+        assert_eq!(detect(&changelog), ContentKind::Prose);
     }
 
     #[test]

@@ -127,6 +127,11 @@ impl<'a> Profile<'a> {
         Self { slots, varying, notable }
     }
 
+    /// The slots every member line agrees on (after the header).
+    pub(super) fn constants(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.slots.iter().filter_map(|s| if let Slot::Same(v) = s { Some(*v) } else { None })
+    }
+
     /// The template as one line: constants verbatim, numeric ranges as `<min..max>`, a few
     /// alternatives as `{PASSED|FAILED}`, anything else varying as `<*>` (or its masked shape,
     /// e.g. `blk_<*>`). Header slots are left out.

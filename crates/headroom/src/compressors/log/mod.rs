@@ -55,6 +55,9 @@ pub(super) struct Knobs {
     pub digest_share: f64,
     /// Blocks with fewer lines are left alone.
     pub min_lines: usize,
+    /// A line costing more than 1/`long_line_parts` of the budget is admitted after the other
+    /// lines of its priority.
+    pub long_line_parts: usize,
 }
 
 impl Default for Knobs {
@@ -71,6 +74,7 @@ impl Default for Knobs {
             budget_floor: 500,
             digest_share: 0.15,
             min_lines: 12,
+            long_line_parts: 16,
         }
     }
 }
@@ -86,6 +90,15 @@ impl Compressor for LogCompressor {
         }
         Ok(compress_with(text, cx, &Knobs::default()))
     }
+}
+
+/// The log rules over any line-oriented text (lossy): for other compressors whose own units
+/// do not fit the text, such as prose without sentences.
+pub(super) fn compress_lines(text: &str, cx: &Context<'_>) -> Option<String> {
+    if !cx.lossy() {
+        return None;
+    }
+    compress_with(text, cx, &Knobs::default())
 }
 
 /// Split `text` into lines; the flag says whether it ended with a newline.
@@ -123,7 +136,10 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     let budget = budget - digest_budget;
     let marker_cost = cx.counter.estimate(&cx.marker(lines.len(), "lines")) + 1;
     let line_cost = |li: usize| lines.get(li).map_or(0, |l| cx.counter.estimate(l) + 1);
-    let order = admission_order(&inp, &proposals);
+    // A line costing more than this share of the budget waits behind the shorter lines of its
+    // priority: one echoed command line must not displace a dozen short error lines.
+    let long = |li: usize| line_cost(li) * knobs.long_line_parts > budget;
+    let order = admission_order(&inp, &proposals, &long);
     let mut keep = admit(lines.len(), &order, &line_cost, marker_cost, budget);
     fill_small_gaps(&mut keep, &line_cost, marker_cost);
     #[cfg(test)]
@@ -138,10 +154,14 @@ fn compress_with(text: &str, cx: &Context<'_>, knobs: &Knobs) -> Option<String> 
     Some(out)
 }
 
-/// Proposed lines in the order the budget admits them: by priority; within a priority, by
-/// relevance to the question (BM25 over the proposed lines), then severity, then rarer
-/// templates first, then line order.
-fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(Priority, usize)> {
+/// Proposed lines in the order the budget admits them: by priority; within a priority, lines
+/// of ordinary length before `long` ones, then by relevance to the question (BM25 over the
+/// proposed lines), then severity, then rarer templates first, then line order.
+fn admission_order(
+    inp: &Input<'_, '_>,
+    proposals: &select::Proposals,
+    long: &impl Fn(usize) -> bool,
+) -> Vec<(Priority, usize)> {
     let candidates: Vec<(Priority, usize)> =
         (0..inp.lines.len()).filter_map(|li| proposals.get(li).map(|p| (p, li))).collect();
     let docs: Vec<&str> =
@@ -150,12 +170,20 @@ fn admission_order(inp: &Input<'_, '_>, proposals: &select::Proposals) -> Vec<(P
     let scores: Vec<i64> = bm25(inp.query, &docs).iter().map(|s| (s * 1e6).round() as i64).collect();
     let size = |li: usize| inp.templates.cluster_of(li).map_or(0, |c| c.members.len());
     let severity = |li: usize| inp.facts.get(li).map_or(Severity::None, |f| f.severity);
-    let mut keyed: Vec<(Priority, i64, Severity, usize, usize)> =
-        candidates.iter().zip(&scores).map(|(&(p, li), &s)| (p, s, severity(li), size(li), li)).collect();
+    let mut keyed: Vec<(Priority, bool, i64, Severity, usize, usize)> = candidates
+        .iter()
+        .zip(&scores)
+        .map(|(&(p, li), &s)| (p, long(li), s, severity(li), size(li), li))
+        .collect();
     keyed.sort_by(|a, b| {
-        b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)).then(a.3.cmp(&b.3)).then(a.4.cmp(&b.4))
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(b.3.cmp(&a.3))
+            .then(a.4.cmp(&b.4))
+            .then(a.5.cmp(&b.5))
     });
-    keyed.into_iter().map(|(p, _, _, _, li)| (p, li)).collect()
+    keyed.into_iter().map(|(p, _, _, _, _, li)| (p, li)).collect()
 }
 
 /// `Must` lines may overrun the budget up to this multiple of it; beyond, even they are dropped
@@ -179,7 +207,7 @@ fn admit(
         let markers = i64::from(left) + i64::from(right) - 1;
         let cost = line_cost(li) as i64 + markers * marker_cost as i64;
         let after = (spent as i64 + cost).max(0) as usize;
-        let allowed = if p == Priority::Must { budget.saturating_mul(MUST_CEILING) } else { budget };
+        let allowed = if p >= Priority::Must { budget.saturating_mul(MUST_CEILING) } else { budget };
         if after <= allowed {
             if let Some(k) = keep.get_mut(li) {
                 *k = true;

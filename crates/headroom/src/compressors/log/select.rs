@@ -14,8 +14,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::fields::{Notable, Profile};
 use super::template::{Templates, WILD};
 use super::Knobs;
-use crate::relevance::{words, Query};
-use crate::signals::{Severity, Signals};
+use crate::relevance::{raw_words, stem, stem_word, words, Query};
+use crate::signals::{is_location, Severity, Signals};
 
 /// How much a line is wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -28,12 +28,18 @@ pub(super) enum Priority {
     Notable,
     /// Always kept: rare errors, summaries, trace headers, the question's identifiers.
     Must,
+    /// Kept before anything else: rare lines that report an error in so many words
+    /// (`error[E0308]: ...`, `src/a.c:3:1: error: ...`, `FAILED ...`) and their locations.
+    Critical,
 }
 
 /// The per-line facts the rules look at.
 pub(super) struct LineFacts {
     pub severity: Severity,
     pub trace: bool,
+    /// The line reports an error outright: an error level, or an error word leading it (see
+    /// [`Signals::is_error_report`]); a mere error word inside it does not count.
+    pub report: bool,
 }
 
 impl LineFacts {
@@ -43,8 +49,9 @@ impl LineFacts {
             .take_while(|tok| !tok.is_empty())
             .find(|tok| tok.bytes().any(|b| b.is_ascii_alphabetic()))
             .map_or(Severity::None, |tok| signals.level(tok));
-        let severity = level.max(signals.severity(line));
-        Self { severity, trace: signals.is_trace_line(line) }
+        let report = level == Severity::Error || signals.is_error_report(line);
+        let severity = if report { Severity::Error } else { level.max(signals.line_severity(line)) };
+        Self { severity, trace: signals.is_trace_line(line), report }
     }
 }
 
@@ -105,7 +112,72 @@ pub(super) fn propose(inp: &Input<'_, '_>) -> Proposals {
     clusters(inp, &mut p);
     traces(inp, &mut p);
     query(inp, &mut p);
+    named_templates(inp, &mut p);
     p
+}
+
+/// Templates the question names by their fixed words (`which packages were removed` names
+/// `Removing <*> (<*>) ...`, `the Log started time` names `Log started: <*> <*>`): the question
+/// asks about each of their lines, so every line of one is notable. Only words that name few
+/// lines in all count (`error` in a log of errors names nothing in particular), most specific
+/// first, up to twice the query cap in lines.
+fn named_templates(inp: &Input<'_, '_>, p: &mut Proposals) {
+    let stems: Vec<String> = inp.query.terms.iter().take(64).map(|t| stem(t)).collect();
+    if stems.is_empty() {
+        return;
+    }
+    let cap = inp.knobs.query_cap;
+    let mut buf = String::new();
+    // Which question stems each template's fixed words carry, and how many lines each stem names.
+    let mut lines_of = vec![0usize; stems.len()];
+    let named: Vec<u64> = inp
+        .templates
+        .clusters
+        .iter()
+        .zip(inp.profiles)
+        .map(|(c, profile)| {
+            let mut mask = 0u64;
+            for s in profile.constants() {
+                for w in raw_words(s) {
+                    let st = stem_word(w, &mut buf);
+                    if let Some(i) = stems.iter().position(|x| x == st) {
+                        mask |= 1 << i;
+                    }
+                }
+            }
+            for (i, n) in lines_of.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *n += c.members.len();
+                }
+            }
+            mask
+        })
+        .collect();
+    // Each template by its most specific stem (fewest lines named), then in order of appearance.
+    let mut picks: Vec<(usize, usize)> = named
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, &mask)| {
+            let best = (0..stems.len())
+                .filter(|&i| mask & (1 << i) != 0)
+                .filter_map(|i| lines_of.get(i).copied())
+                .filter(|&n| n <= cap)
+                .min()?;
+            Some((best, ci))
+        })
+        .collect();
+    picks.sort_unstable();
+    let mut taken = 0;
+    for (_, ci) in picks {
+        let Some(c) = inp.templates.clusters.get(ci) else { continue };
+        if c.members.len() < 2 || taken + c.members.len() > 2 * cap {
+            continue;
+        }
+        taken += c.members.len();
+        for &li in &c.members {
+            p.add(li as usize, Priority::Notable, "query template");
+        }
+    }
 }
 
 fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
@@ -131,14 +203,19 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
         let few = errors.len() <= k.error_all && (errors.len() == count || errors.len() * 2 <= count);
         if few {
             for (i, &li) in errors.iter().enumerate() {
-                p.add(li, Priority::Must, "rare error");
+                let report = inp.facts.get(li).is_some_and(|f| f.report);
+                p.add(li, if report { Priority::Critical } else { Priority::Must }, "rare error");
                 // Neighbours as context; trace frames are the trace rule's to keep or drop.
                 for j in li.saturating_sub(k.context)..(li + 1 + k.context).min(n) {
                     if j != li && !inp.facts.get(j).is_some_and(|f| f.trace) {
                         p.add(j, Priority::Routine, "context");
                     }
                 }
-                if i == 0 {
+                // Every reported error has its own location; other error lines of a template
+                // speak for it with the first one's body.
+                if report {
+                    diagnostic(inp, li, Priority::Critical, p);
+                } else if i == 0 {
                     diagnostic(inp, li, Priority::Must, p);
                 }
             }
@@ -184,18 +261,31 @@ fn clusters(inp: &Input<'_, '_>, p: &mut Proposals) {
 }
 
 /// The body of a compiler-style diagnostic under line `li`: the indented or gutter lines that
-/// follow it (` --> src/main.rs:4:18`, `4 |     let n: u32 = "five";`, `  |  ^^^`).
+/// follow it (` --> src/main.rs:4:18`, `4 |     let n: u32 = "five";`, `  |  ^^^`) and the notes
+/// after them.
 fn diagnostic(inp: &Input<'_, '_>, li: usize, prio: Priority, p: &mut Proposals) {
     let end = (li + 1 + inp.knobs.diagnostic_max).min(inp.lines.len());
     for j in li + 1..end {
         let Some(line) = inp.lines.get(j) else { break };
         let t = line.trim_start();
         let gutter = t.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
-        let cont = !t.is_empty()
-            && (t.len() < line.len()
-                || gutter.starts_with('|')
-                || t.starts_with("-->")
-                || t.starts_with("= "));
+        // Notes attached to the diagnostic, bare (`note: required by ...`) or located
+        // (`src/a.c:3:5: note: ...`).
+        let located =
+            t.split_once(' ').filter(|(loc, _)| is_location(loc)).map_or(t, |(_, r)| r.trim_start());
+        let marked = gutter.starts_with('|')
+            || t.starts_with("-->")
+            || t.starts_with("= ")
+            || located.starts_with("note:")
+            || located.starts_with("help:");
+        // An indented line continues the body unless it is the routine stream resuming (cargo
+        // indents its `Compiling` lines): a template of several lines seen before the head.
+        let routine = || {
+            inp.templates.cluster_of(j).is_some_and(|c| {
+                c.members.len() >= 3 && c.members.first().is_some_and(|&f| (f as usize) < li)
+            })
+        };
+        let cont = !t.is_empty() && (marked || (t.len() < line.len() && !routine()));
         if !cont {
             break;
         }

@@ -223,8 +223,10 @@ pub(super) fn token_spans(line: &str) -> impl Iterator<Item = (usize, usize)> + 
     })
 }
 
-/// Write the masked form of `tok` into `out`: every run of hex digits that holds a decimal
-/// digit becomes `<*>`; inside the header zone a calendar word (`Dec`, `[Sun`) becomes `<*>`.
+/// Write the masked form of `tok` into `out`: a token starting with a digit becomes `<*>`
+/// (keeping its brackets and trailing punctuation); elsewhere every run of hex digits that
+/// holds a decimal digit becomes `<*>`; inside the header zone a calendar word (`Dec`, `[Sun`)
+/// becomes `<*>`.
 fn mask_token(tok: &str, header_zone: bool, out: &mut String) {
     if header_zone {
         let alpha = tok.trim_matches(|c: char| !c.is_ascii_alphabetic());
@@ -232,6 +234,21 @@ fn mask_token(tok: &str, header_zone: bool, out: &mut String) {
             out.push_str("<*>");
             return;
         }
+    }
+    // A value that starts with a digit (a version `(5.36.0-7+deb12u2)`, an address, a size, a
+    // time) is one variable whatever letters it carries; brackets and trailing punctuation stay.
+    let open = tok.bytes().take_while(|b| matches!(b, b'(' | b'[' | b'{' | b'<' | b'"' | b'\'')).count();
+    let core = tok.get(open..).unwrap_or("");
+    let close = core
+        .bytes()
+        .rev()
+        .take_while(|b| matches!(b, b')' | b']' | b'}' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'.'))
+        .count();
+    if core.as_bytes().first().is_some_and(u8::is_ascii_digit) && close < core.len() {
+        out.push_str(tok.get(..open).unwrap_or(""));
+        out.push_str("<*>");
+        out.push_str(core.get(core.len() - close..).unwrap_or(""));
+        return;
     }
     let b = tok.as_bytes();
     let mut i = 0;
@@ -269,12 +286,15 @@ mod tests {
     #[test]
     fn masks_variable_runs() {
         assert_eq!(masked("blk_-7571492020523929240", false), "blk_-<*>");
-        assert_eq!(masked("10.251.30.85:50010", false), "<*>.<*>.<*>.<*>:<*>");
+        assert_eq!(masked("10.251.30.85:50010", false), "<*>");
+        assert_eq!(masked("(5.36.0-7+deb12u2)", false), "(<*>)");
+        assert_eq!(masked("[24200]:", false), "[<*>]:");
         assert_eq!(masked("sshd[24200]:", false), "sshd[<*>]:");
         assert_eq!(masked("[Sun", true), "<*>");
         assert_eq!(masked("Sun", false), "Sun");
         assert_eq!(masked("terminating", false), "terminating");
-        assert_eq!(masked("0x1319ae8;", false), "<*>x<*>;");
+        assert_eq!(masked("0x1319ae8;", false), "<*>;");
+        assert_eq!(masked("rev0x1319ae8;", false), "rev<*>x<*>;");
     }
 
     #[test]

@@ -168,6 +168,144 @@ fn cargo_build_keeps_the_error_diagnostic_and_dedups_warnings() {
     assert!(out.contains("[x60] Compiling <*> v<*>"), "{out}");
 }
 
+/// `cargo build -vv`: every `Running` command line carries `--error-format=json` and
+/// `--cap-lints warn` inside kilobytes of flags. Those words name options; they must not make
+/// the command lines must-keep errors that crowd out the real diagnostics.
+#[test]
+fn verbose_command_lines_do_not_crowd_out_the_errors() {
+    let mut text = String::new();
+    let crates =
+        ["libc", "memchr", "itoa", "ryu", "serde", "log", "bitflags", "cfg-if", "once_cell", "smallvec"];
+    for (i, krate) in crates.iter().cycle().take(50).enumerate() {
+        let flags: String = (0..30 + i % 11).map(|j| format!(" --cfg 'feature=\"f{j}\"'")).collect();
+        text.push_str(&format!("   Compiling {krate} v0.{i}.{}\n", i % 5));
+        text.push_str(&format!(
+            "     Running `CARGO_PKG_NAME={krate} rustc --crate-name {krate} --edition=2021 src/lib.rs --error-format=json --json=diagnostic-rendered-ansi --crate-type lib -C opt-level=0{flags} -C metadata=9f{i:02}a -L dependency=/w/target/debug/deps --cap-lints warn`\n"
+        ));
+    }
+    text.push_str("   Compiling shop v0.1.0 (/w/shop)\n");
+    text.push_str(
+        "error[E0599]: no method named `totl` found for struct `Cart` in the current scope\n  --> src/cart.rs:41:14\n   |\n41 |     cart.totl()\n   |          ^^^^ help: there is a method with a similar name: `total`\n\nerror[E0061]: this function takes 2 arguments but 1 argument was supplied\n  --> src/main.rs:9:5\n   |\n9  |     checkout(cart);\n   |     ^^^^^^^^------ argument #2 of type `Tax` is missing\n\nSome errors have detailed explanations: E0061, E0599.\nerror: could not compile `shop` (bin \"shop\") due to 2 previous errors\n",
+    );
+    let out = compress(&text, "Which errors broke the build, with file and line?");
+    assert_accounted(&text, &out);
+    for l in [
+        "error[E0599]: no method named `totl` found for struct `Cart` in the current scope",
+        "  --> src/cart.rs:41:14",
+        "error[E0061]: this function takes 2 arguments but 1 argument was supplied",
+        "  --> src/main.rs:9:5",
+        "error: could not compile `shop` (bin \"shop\") due to 2 previous errors",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    let counter = TokenCounter::for_model("gpt-4o");
+    let (before, after) = (counter.count(&text), counter.count(&out));
+    assert!(after * 5 < before, "{after} of {before} tokens kept");
+}
+
+/// A compiler's diagnostics among verbose progress lines (`[checking ...]`, `make: ***`):
+/// each error, its source excerpt and the failed make target survive.
+#[test]
+fn compiler_errors_among_progress_lines() {
+    let mut text = String::from("javac -verbose -d out $(find src -name '*.java')\n");
+    for i in 0..150 {
+        text.push_str(&format!(
+            "[parsing started SimpleFileObject[/w/src/app/Part{i}.java]]\n[parsing completed {}ms]\n",
+            i % 17
+        ));
+    }
+    for i in 0..150 {
+        text.push_str(&format!("[checking app.Part{i}]\n[wrote out/app/Part{i}.class]\n"));
+        if i == 90 {
+            text.push_str("src/app/Part90.java:27: error: incompatible types: String cannot be converted to int\n        int port = config.get(\"port\");\n                             ^\n");
+        }
+    }
+    text.push_str("[total 4210ms]\n1 error\nmake: *** [Makefile:12: build/app.stamp] Error 1\n");
+    assert_eq!(detect(&text), ContentKind::Log);
+    let out = compress(&text, "Why did the build fail?");
+    assert_accounted(&text, &out);
+    for l in [
+        "src/app/Part90.java:27: error: incompatible types: String cannot be converted to int",
+        "        int port = config.get(\"port\");",
+        "make: *** [Makefile:12: build/app.stamp] Error 1",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    assert!(out.contains("[x150] [checking app.Part<0..149>]"), "{out}");
+}
+
+/// dpkg output has no timestamps or levels, only repeated verbs: it is a log, it collapses by
+/// template with exact counts, and the lines of a template the question names stay.
+#[test]
+fn package_manager_output_collapses_by_template() {
+    let mut text = String::from("Log started: 2031-03-02  09:14:07\n");
+    let pkgs: Vec<String> =
+        (0..120).map(|i| format!("lib{}{}", ["foo", "bar", "baz", "qux"][i % 4], i)).collect();
+    for (i, p) in pkgs.iter().enumerate() {
+        text.push_str(&format!(
+            "Selecting previously unselected package {p}:amd64.\nPreparing to unpack .../{i:03}-{p}_{}.{}-{}_amd64.deb ...\nUnpacking {p}:amd64 ({}.{}-{}) ...\n",
+            i % 5, i % 9, i % 3 + 1, i % 5, i % 9, i % 3 + 1
+        ));
+    }
+    for (i, p) in pkgs.iter().enumerate() {
+        text.push_str(&format!("Setting up {p}:amd64 ({}.{}-{}) ...\n", i % 5, i % 9, i % 3 + 1));
+    }
+    text.push_str("Processing triggers for libc-bin (2.36-9) ...\nLog ended: 2031-03-02  09:15:40\n\nLog started: 2031-03-09  17:02:51\n");
+    for p in ["oldtool", "oldtool-data", "libold3:amd64"] {
+        text.push_str(&format!("Removing {p} (1.4-2) ...\n"));
+    }
+    text.push_str("Processing triggers for man-db (2.11.2-2) ...\nLog ended: 2031-03-09  17:02:55\n");
+    assert_eq!(detect(&text), ContentKind::Log);
+    let out = compress(&text, "Which packages were removed, and when?");
+    assert_accounted(&text, &out);
+    assert!(out.contains("[x120] Setting up <*> <*> ..."), "{out}");
+    for l in [
+        "Removing oldtool (1.4-2) ...",
+        "Removing libold3:amd64 (1.4-2) ...",
+        "Log started: 2031-03-09  17:02:51",
+    ] {
+        assert!(out.lines().any(|o| o == l), "missing {l:?}\n{out}");
+    }
+    assert!(out.len() * 5 < text.len(), "{} of {}", out.len(), text.len());
+}
+
+/// Long error lines (a dumped payload each) must not use up the room that many short error
+/// lines need: within a priority, lines of ordinary length are admitted first.
+#[test]
+fn long_lines_wait_behind_short_ones() {
+    let mut text = String::new();
+    for i in 0..400 {
+        text.push_str(&format!("2031-05-06 10:{:02}:{:02} INFO sync: batch {i} stored\n", i / 60, i % 60));
+    }
+    for i in 0..40 {
+        let payload: String = (0..60 + i % 9).map(|j| format!("\"k{j}\":{}, ", j * i)).collect();
+        text.push_str(&format!(
+            "2031-05-06 11:00:{:02} ERROR sync: rejected batch {i} payload={{{payload}}}\n",
+            i % 60
+        ));
+    }
+    let short: Vec<String> = (0..10)
+        .flat_map(|i| {
+            [
+                format!("ERROR disk: quota exceeded on /dev/sd{i}"),
+                format!("ERROR net: link down on eth{i}"),
+                format!("ERROR db: replica r{i} lagging"),
+            ]
+        })
+        .collect();
+    for (i, l) in short.iter().enumerate() {
+        text.push_str(&format!("2031-05-06 11:01:{i:02} {l}\n"));
+    }
+    for i in 0..20 {
+        text.push_str(&format!("2031-05-06 11:02:{i:02} INFO sync: idle\n"));
+    }
+    let out = compress(&text, "");
+    assert_accounted(&text, &out);
+    for l in &short {
+        assert!(out.contains(l.as_str()), "{l} missing\n{out}");
+    }
+}
+
 #[test]
 fn pytest_failure_section_and_summary_survive() {
     let mut text = String::from(

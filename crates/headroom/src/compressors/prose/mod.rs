@@ -57,6 +57,13 @@ impl Compressor for HtmlExtractor {
 /// one marker line, set apart by one blank line on each side where the text had any.
 fn compress_prose(text: &str, cx: &Context<'_>) -> Option<String> {
     let doc = structure::parse(text);
+    // Without sentences or paragraphs (build output, listings) a "sentence" runs over most of
+    // the text, is bigger than the budget and nothing could be kept: line rules fit instead.
+    if structure::unstructured(&doc) {
+        if let Some(out) = super::log::compress_lines(text, cx) {
+            return Some(out);
+        }
+    }
     let mut keep = select::keep_lines(&doc, cx);
     let n = doc.lines.len();
     let blank = |r: usize| doc.kinds.get(r) == Some(&LineKind::Blank);

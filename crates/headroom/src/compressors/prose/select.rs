@@ -74,8 +74,21 @@ pub(super) fn keep_lines(doc: &Document<'_>, cx: &Context<'_>) -> Vec<bool> {
         })
         .collect();
 
+    // In runs of lines without sentences (pasted output), the first and last line of each run
+    // and the lines reporting an error, as the log rules would keep them.
+    let is_line = |i: usize| units.get(i).is_some_and(|u| u.kind == UnitKind::Line);
+    let line_marks: Vec<usize> = (0..units.len())
+        .filter(|&i| {
+            is_line(i)
+                && (i == 0
+                    || !is_line(i - 1)
+                    || !is_line(i + 1)
+                    || units.get(i).is_some_and(|u| cx.signals.is_error_report(&u.text)))
+        })
+        .collect();
+
     let mut pick = Picker::new(doc, cx.target_ratio);
-    for i in strong_sorted.into_iter().chain(echoes).chain(firsts).chain(by_score) {
+    for i in strong_sorted.into_iter().chain(line_marks).chain(echoes).chain(firsts).chain(by_score) {
         pick.take(units.get(i));
     }
     pick.keep

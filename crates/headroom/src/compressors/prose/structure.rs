@@ -28,6 +28,9 @@ pub(super) enum UnitKind {
     Code,
     /// A table-of-contents entry (dotted leaders): the headings it lists are kept anyway.
     Toc,
+    /// One line of a run of text with no sentence ends over more than
+    /// [`MAX_SENTENCE_LINES`] lines (output pasted into a document).
+    Line,
 }
 
 /// A piece that is kept or dropped as a whole: lines `first..=last` (a line may be shared by
@@ -69,6 +72,18 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let units = units(&ls, &kinds);
     let trimmed = ls.trimmed;
     Document { lines, trimmed, kinds, units }
+}
+
+/// A "sentence" spanning more lines than this is not one: the text has no sentence structure
+/// there, and its lines become the units ([`UnitKind::Line`]).
+const MAX_SENTENCE_LINES: usize = 40;
+
+/// Is most of the document's text in runs without sentence structure (line-oriented output
+/// with no `. ` and no blank lines)?
+pub(super) fn unstructured(doc: &Document<'_>) -> bool {
+    let text_lines = doc.kinds.iter().filter(|k| **k == LineKind::Text).count();
+    let lines = doc.units.iter().filter(|u| u.kind == UnitKind::Line).count();
+    text_lines >= MAX_SENTENCE_LINES && lines * 2 >= text_lines
 }
 
 /// `line`'s leading whitespace length and `line.trim()`, with ASCII whitespace stepped over
@@ -414,6 +429,14 @@ fn sentences(
         let lead = piece.len() - piece.trim_start().len();
         let trail = piece.len() - piece.trim_end().len();
         let (first_row, last_row) = (row_of(a + lead), row_of(b.saturating_sub(trail + 1)));
+        if last_row + 1 - first_row > MAX_SENTENCE_LINES {
+            // No sentence runs this long: the lines are the units.
+            for row in first_row..=last_row {
+                let text = lines.trimmed(row).to_owned();
+                out.push(Unit { kind: UnitKind::Line, first: row, last: row, section, text });
+            }
+            continue;
+        }
         let kind = if has_dot_leaders(text) { UnitKind::Toc } else { UnitKind::Sentence };
         out.push(Unit { kind, first: first_row, last: last_row, section, text: text.to_owned() });
     }

@@ -108,3 +108,55 @@ fn lossless_mode_leaves_prose_and_html_alone() {
     assert_eq!(HtmlExtractor.compress(text, &cx), Ok(None));
     assert_eq!(ProseCompressor.compress(text, &cx), Ok(None));
 }
+
+/// Line-oriented output that reached the prose compressor (no `. `, no blank lines: one
+/// "sentence" of hundreds of lines, bigger than any budget) must not vanish behind one marker:
+/// the first and last lines and the error lines stay.
+#[test]
+fn text_without_sentences_keeps_its_errors_and_edges() {
+    let mut text = String::from("cc -O2 -c -o build/util.o util.c\n");
+    for i in 0..300 {
+        text.push_str(&format!("[compiling module_{i} from src/module_{i}.c with 3 include dirs]\n"));
+        if i == 211 {
+            text.push_str("src/module_211.c:48:17: error: 'struct conn' has no member named 'fd'\n");
+        }
+    }
+    text.push_str("[link step skipped because of 1 error]\nbuild finished with status 2\n");
+    let out = run(&ProseCompressor, ContentKind::Prose, &text, "why did it fail").expect("compressed");
+    for kept in [
+        "cc -O2 -c -o build/util.o util.c",
+        "src/module_211.c:48:17: error: 'struct conn' has no member named 'fd'",
+        "build finished with status 2",
+    ] {
+        assert!(out.lines().any(|l| l == kept), "missing {kept:?}:\n{out}");
+    }
+    assert!(out.len() * 4 < text.len(), "{} of {}", out.len(), text.len());
+}
+
+/// A document with a long pasted run of output lines: the prose around it is handled as
+/// prose, the run is cut into line units so its first and last lines and its error survive.
+#[test]
+fn pasted_output_inside_a_document_is_cut_into_lines() {
+    let mut text =
+        String::from("# Upgrade notes\n\nThe upgrade went mostly fine. One step failed, as shown below.\n\n");
+    for i in 0..80 {
+        text.push_str(&format!("step {i}: copied shard_{i} to the new volume in {} ms\n", 10 + i % 9));
+        if i == 57 {
+            text.push_str("step 57: fatal: shard_57 checksum mismatch\n");
+        }
+    }
+    text.push_str("\n## Next\n\nWe will retry the failed shard tomorrow. Nothing else needs to change.\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "\nParagraph {i} covers an unrelated operational detail in plain words. It is filler.\n"
+        ));
+    }
+    let out = run(&ProseCompressor, ContentKind::Prose, &text, "").expect("compressed");
+    for kept in [
+        "step 0: copied shard_0 to the new volume in 10 ms",
+        "step 57: fatal: shard_57 checksum mismatch",
+        "step 79: copied shard_79 to the new volume in 17 ms",
+    ] {
+        assert!(out.lines().any(|l| l == kept), "missing {kept:?}:\n{out}");
+    }
+}
