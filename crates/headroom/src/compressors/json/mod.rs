@@ -8,6 +8,7 @@
 //! per cut array; it also cuts long multi-line strings to their telling lines ([`text`]) and
 //! replaces long encoded blobs and value-free schema trees by markers.
 
+mod keyed;
 mod parse;
 mod priority;
 mod render;

@@ -3,8 +3,9 @@
 //! An item names an identifier from the question, carries an error in its values, is an
 //! anomaly (a rare value, a null where the column is usually filled, a numeric extreme), ranks
 //! first by a score-like field, matches the question's words (stemmed BM25), or sits at either
-//! end. Rules that single out a few items force them (priority >= [`FORCED`]); rules that match
-//! many only rank.
+//! end. A keyed map's entries are items too: the key is one more value, and a key the question
+//! spells (an identifier in any case, or all of the key's words) names its entry. Rules that
+//! single out a few items force them (priority >= [`FORCED`]); rules that match many only rank.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -25,6 +26,9 @@ const CATEGORY_MAX_LEN: usize = 60;
 /// "can't" or "error" is conversation, not a report) only by a short first line.
 const ERROR_TEXT_MAX: usize = 300;
 const ERROR_LINE_MAX: usize = 120;
+/// The column path of a map entry's key (no JSON key path reads like this: paths never start
+/// with `(`).
+const KEY_PATH: &str = "(key)";
 /// Arrays at least this long have their items read in parallel.
 pub(super) const PARALLEL_ITEMS: usize = 256;
 /// Anomaly rules (rare values, unusual nulls) need this many items to mean anything.
@@ -60,6 +64,8 @@ struct Item<'a, 'n> {
     leaves: Vec<(Cow<'a, str>, &'n Node<'a>)>,
     /// Any string value carrying an error word.
     error: bool,
+    /// A map entry's key, decoded.
+    key: Option<Cow<'a, str>>,
 }
 
 /// Which words an item already has, by hash: no allocation per word, a linear scan while an
@@ -119,7 +125,8 @@ impl<'c> Reader<'c> {
         }
     }
 
-    fn item<'a, 'n>(&mut self, node: &'n Node<'a>) -> Item<'a, 'n> {
+    /// Read one item; `key` is a map entry's key (as a string node).
+    fn item<'a, 'n>(&mut self, node: &'n Node<'a>, key: Option<&'n Node<'a>>) -> Item<'a, 'n> {
         // Sized for a typical record: growing from empty cost more than the rest of the walk.
         let cap = |want: bool| if want { 256 } else { 0 };
         let mut it = Item {
@@ -127,11 +134,37 @@ impl<'c> Reader<'c> {
             words: String::with_capacity(cap(self.want_words)),
             leaves: Vec::with_capacity(16),
             error: false,
+            key: None,
         };
         self.seen.clear();
         self.path.clear();
+        if let Some(k @ Node::Str(raw)) = key {
+            self.key(k, raw, &mut it);
+        }
         self.walk(node, true, &mut it);
         it
+    }
+
+    /// A key is a value like any other, except that it names rather than reports (no error
+    /// check) and its camelCase words count as words (`LoggingLevel` is `logging level`).
+    fn key<'a, 'n>(&mut self, node: &'n Node<'a>, raw: &'a str, it: &mut Item<'a, 'n>) {
+        let k = decode(raw);
+        it.leaves.push((Cow::Borrowed(KEY_PATH), node));
+        if self.want_text {
+            it.text.push_str(&k);
+            it.text.push('\n');
+        }
+        if self.want_words {
+            let (seen, words) = (&mut self.seen, &mut it.words);
+            for w in key_words(&k) {
+                let w = stem(&w);
+                if seen.insert(&w) {
+                    words.push_str(&w);
+                    words.push(' ');
+                }
+            }
+        }
+        it.key = Some(k);
     }
 
     fn walk<'a, 'n>(&mut self, node: &'n Node<'a>, leaf: bool, it: &mut Item<'a, 'n>) {
@@ -248,17 +281,24 @@ fn numeric(node: &Node<'_>) -> Option<f64> {
 }
 
 /// Priority of every item (see the module doc).
-pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) -> Scores {
+/// `keys` are a keyed map's keys, one per item.
+pub(super) fn priorities(items: &[&Node<'_>], keys: Option<&[&str]>, cx: &Context<'_>, max_rows: usize) -> Scores {
     let n = items.len();
     let mut sc = Scores { p: vec![0.0; n], why: vec![""; n] };
     // A rule matching more items than this does not single anything out; it only ranks.
     let cap = (max_rows / 3).max(2);
+    let key_nodes: Vec<Node<'_>> = keys.unwrap_or_default().iter().map(|k| Node::Str(k)).collect();
     // Items are independent: long arrays are read on all cores (collected in order).
     let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
-        items.par_iter().with_min_len(64).map_init(|| Reader::new(cx), |r, i| r.item(i)).collect()
+        items
+            .par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .map_init(|| Reader::new(cx), |r, (i, item)| r.item(item, key_nodes.get(i)))
+            .collect()
     } else {
         let mut r = Reader::new(cx);
-        items.iter().map(|i| r.item(i)).collect()
+        items.iter().enumerate().map(|(i, item)| r.item(item, key_nodes.get(i))).collect()
     };
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
@@ -275,9 +315,11 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
 
     // Identifiers from the question: exact cells first, then bounded mentions anywhere.
     for id in &cx.query.identifiers {
+        // A key is matched in any case: a schema's `ResultType` is the question's `resultType`.
         let exact: Vec<usize> = (0..n)
             .filter(|&i| {
                 rows[i].leaves.iter().any(|(_, v)| v.scalar_text().map(decode).as_deref() == Some(id))
+                    || rows[i].key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(id))
             })
             .collect();
         let mentions: Vec<usize> = (0..n).filter(|&i| contains_bounded(&rows[i].text, id)).collect();
@@ -292,6 +334,10 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
                 sc.bump(i, 450.0, "identifier (common)");
             }
         }
+    }
+
+    if keys.is_some() {
+        keys_spelled(&rows, cx, cap, &mut sc);
     }
 
     // Errors in values.
@@ -320,6 +366,28 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
         words_of_question(&rows, cx, cap, &mut sc);
     }
     sc
+}
+
+/// Map entries whose key the question spells out word for word (`LoggingLevel` for "logging
+/// levels", `Tool` for "tool"): the question names them even without an identifier.
+fn keys_spelled(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let terms: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
+    if terms.is_empty() {
+        return;
+    }
+    let spelled: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let words = r.key.as_deref().map(key_words).unwrap_or_default();
+            words.iter().any(|w| w.len() >= 3) && words.iter().all(|w| terms.contains(&stem(w)))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let force = spelled.len() <= cap;
+    for i in spelled {
+        sc.bump(i, if force { FORCED + 150.0 } else { 450.0 }, "key named");
+    }
 }
 
 /// Items whose words match the question's (stemmed BM25). Only scores clearly above the
@@ -615,6 +683,15 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     };
     if !named.is_empty() && named.len() <= cap {
         named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));
+    }
+    // The question names this column's usual values ("not MIT or ISC", "not Running"): it is
+    // about the column, and the few items holding any other value are the answer.
+    let filled: Vec<usize> = (0..n).filter(|&i| cats[i].as_deref() != Some("null")).collect();
+    if !named.is_empty() && named.len() * 2 >= filled.len() {
+        let others: Vec<usize> = filled.into_iter().filter(|i| named.binary_search(i).is_err()).collect();
+        if !others.is_empty() && others.len() <= cap.max(n / 6) {
+            others.iter().for_each(|&i| sc.bump(i, FORCED, "off named value"));
+        }
     }
 }
 

@@ -14,10 +14,21 @@
 //! strings are quoted (with their source escapes) only when bare text would be ambiguous.
 //! Empty cell = key absent. When items were dropped (lossy), the header says how many are
 //! shown, each kept item carries its original index (`#` column, or `- #i`), and one marker
-//! line names the exact number omitted. `tests/outline.rs` reads this form back.
+//! line names the exact number omitted. A cut keyed map reads the same way:
+//!
+//! ```text
+//! dependencies: (85 entries, 12 shown)
+//!   left-pad:
+//!     version: 1.3.0
+//!   [headroom: 73 entries omitted; retrieve hash=...]
+//!   (omitted keys: abbrev, archy, ...)
+//! ```
+//!
+//! `tests/outline.rs` reads this form back.
 
 use super::parse::{is_number, Node};
-use super::select::Plan;
+use super::keyed::omitted_keys;
+use super::select::{MapCut, Plan};
 use super::table::{self, at, Table};
 use super::text;
 use crate::compressors::Context;
@@ -81,7 +92,14 @@ impl Renderer<'_, '_> {
     pub(super) fn document(&self, root: &Node<'_>) -> String {
         let mut out = String::new();
         match root {
-            Node::Obj(fields) if !fields.is_empty() => self.fields(&mut out, 0, fields),
+            Node::Obj(fields) if !fields.is_empty() => match self.plan.map_cut(fields) {
+                Some(cut) => {
+                    Self::map_header(&mut out, fields.len(), cut);
+                    out.push('\n');
+                    self.map_body(&mut out, 0, fields, cut);
+                }
+                None => self.fields(&mut out, 0, fields),
+            },
             Node::Arr(items) if !items.is_empty() => self.array(&mut out, 0, None, items),
             other => {
                 self.scalar(&mut out, other, Slot::Field);
@@ -136,6 +154,36 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// `(85 entries, 12 shown)`: written where a cut map's value starts.
+    fn map_header(out: &mut String, n: usize, cut: &MapCut) {
+        let unit = if n == 1 { "entry" } else { "entries" };
+        out.push_str(&format!("({n} {unit}, {} shown)", cut.kept.len()));
+    }
+
+    /// A cut map's kept entries at `level`, then the marker and the dropped keys.
+    fn map_body(&self, out: &mut String, level: usize, fields: &[(&str, Node<'_>)], cut: &MapCut) {
+        for (k, v) in cut.kept.iter().filter_map(|&i| fields.get(i)) {
+            self.field(out, level, k, v);
+        }
+        let omitted = fields.len().saturating_sub(cut.kept.len());
+        if omitted == 0 {
+            return;
+        }
+        pad(out, level);
+        out.push_str(&self.cx.marker(omitted, "entries"));
+        out.push('\n');
+        if cut.list_keys {
+            let dropped = fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| cut.kept.binary_search(i).is_err())
+                .map(|(_, (k, _))| *k);
+            pad(out, level);
+            out.push_str(&omitted_keys(dropped));
+            out.push('\n');
+        }
+    }
+
     fn field(&self, out: &mut String, level: usize, key: &str, value: &Node<'_>) {
         if self.cx.lossy() {
             if let Some(keys) = schema_only(value).filter(|&k| k >= SCHEMA_MIN_KEYS) {
@@ -149,6 +197,15 @@ impl Renderer<'_, '_> {
         }
         match value {
             Node::Arr(items) if !items.is_empty() => self.array(out, level, Some(key), items),
+            Node::Obj(fields) if self.plan.map_cut(fields).is_some() => {
+                let Some(cut) = self.plan.map_cut(fields) else { return };
+                pad(out, level);
+                Self::key(out, key);
+                out.push_str(": ");
+                Self::map_header(out, fields.len(), cut);
+                out.push('\n');
+                self.map_body(out, level + 1, fields, cut);
+            }
             Node::Obj(fields) if !fields.is_empty() && !inline_object(value) => {
                 pad(out, level);
                 Self::key(out, key);
@@ -324,6 +381,13 @@ impl Renderer<'_, '_> {
                 out.push_str(&format!(" #{r}"));
             }
             match item {
+                Node::Obj(fields) if self.plan.map_cut(fields).is_some() => {
+                    let Some(cut) = self.plan.map_cut(fields) else { continue };
+                    out.push(' ');
+                    Self::map_header(out, fields.len(), cut);
+                    out.push('\n');
+                    self.map_body(out, child + 1, fields, cut);
+                }
                 Node::Obj(fields) if !fields.is_empty() && !inline_object(item) => {
                     let mut body = String::new();
                     self.fields(&mut body, child + 1, fields);

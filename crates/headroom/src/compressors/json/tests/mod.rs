@@ -235,7 +235,8 @@ fn priorities_name_their_reasons() {
         hash: ContentHash::of(text),
         target_ratio: None,
     };
-    let scores = super::priority::priorities(items, &cx, 40);
+    let refs: Vec<&super::parse::Node<'_>> = items.iter().collect();
+    let scores = super::priority::priorities(&refs, None, &cx, 40);
     let name = |i: usize| items[i].get("Name").and_then(|n| n.scalar_text()).unwrap();
     let why = |wanted: &str| -> Vec<&str> {
         (0..items.len()).filter(|&i| scores.why[i] == wanted).map(name).collect()
@@ -411,8 +412,9 @@ fn lossless_output_reads_back_to_the_source() {
 #[ignore = "prints compressed outputs for inspection"]
 fn dump_corpus_outputs() {
     let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/json-dump".into());
+    let corpus = std::env::var("CORPUS_DIR").map_or_else(|_| default_dir(), std::path::PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
-    for case in load(&default_dir()).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
+    for case in load(&corpus).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
         for (i, text) in case.tool_outputs().iter().enumerate() {
             if crate::detect::detect(text) != ContentKind::Json {
                 continue;

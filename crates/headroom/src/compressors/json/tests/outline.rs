@@ -10,6 +10,10 @@ use crate::marker::Marker;
 /// Keys of the object a cut array reads back as: `{CUT: n, KEPT: [[index, item], ...]}`.
 const CUT: &str = "\u{0}cut";
 const KEPT: &str = "\u{0}kept";
+/// Keys of the object a cut map reads back as:
+/// `{MAP_CUT: n, KEPT: {key: value, ...}, DROPPED: [key, ...] (when listed)}`.
+const MAP_CUT: &str = "\u{0}map cut";
+const DROPPED: &str = "\u{0}dropped";
 
 /// Does `got` (read back from lossy output) agree with `src`: same values where shown, cut
 /// arrays' kept items equal to the source items at their indices, markers only where
@@ -33,6 +37,27 @@ pub(super) fn check(src: &Value, got: &Value, path: &str) -> Result<(), String> 
                 let i = pair.get(0).and_then(Value::as_u64).ok_or("bad index")? as usize;
                 let item = items.get(i).ok_or_else(|| format!("at {path}: index {i} out of range"))?;
                 check(item, pair.get(1).ok_or("no item")?, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::Object(entries), Value::Object(cut)) if cut.contains_key(MAP_CUT) => {
+            if cut.get(MAP_CUT) != Some(&Value::from(entries.len())) {
+                return fail();
+            }
+            let kept = cut.get(KEPT).and_then(Value::as_object).ok_or("no kept entries")?;
+            for (k, v) in kept {
+                let src = entries.get(k).ok_or_else(|| format!("at {path}: no key {k}"))?;
+                check(src, v, &format!("{path}.{k}"))?;
+            }
+            if let Some(dropped) = cut.get(DROPPED).and_then(Value::as_array) {
+                let mut all: Vec<&str> = kept.keys().map(String::as_str).collect();
+                all.extend(dropped.iter().filter_map(Value::as_str));
+                all.sort_unstable();
+                let mut want: Vec<&str> = entries.keys().map(String::as_str).collect();
+                want.sort_unstable();
+                if all != want {
+                    return Err(format!("at {path}: kept and listed keys {all:?} vs source {want:?}"));
+                }
             }
             Ok(())
         }
@@ -80,12 +105,16 @@ pub(super) fn decode(text: &str) -> Result<Value, String> {
     }
     let mut r = Reader { lines, pos: 0 };
     let first = r.lines.first().map(|l| l.1).ok_or("empty")?;
-    let v = match header(first) {
-        Some(h) => {
+    let v = match (header(first), map_header(first)) {
+        (Some(h), _) => {
             r.pos += 1;
             r.array(0, h)?
         }
-        None => Value::Object(r.fields(0)?),
+        (None, Some(h)) => {
+            r.pos += 1;
+            r.map(0, h)?
+        }
+        (None, None) => Value::Object(r.fields(0)?),
     };
     match r.lines.get(r.pos) {
         None => Ok(v),
@@ -110,6 +139,36 @@ fn header(s: &str) -> Option<Header<'_>> {
     };
     let rest = rest.strip_prefix(']')?;
     Some(Header { n, shown, cols: rest.strip_prefix(' ') })
+}
+
+/// A cut map's header `(N entries, K shown)`: (N, K).
+fn map_header(s: &str) -> Option<(usize, usize)> {
+    let (n, rest) = number_prefix(s.strip_prefix('(')?)?;
+    let rest = rest.strip_prefix(" entries, ").or_else(|| rest.strip_prefix(" entry, "))?;
+    let (k, rest) = number_prefix(rest)?;
+    (rest == " shown)").then_some((n, k))
+}
+
+/// The keys of an `(omitted keys: a, "b, c")` line.
+fn omitted_keys(line: &str) -> Result<Vec<String>, String> {
+    let body = line.strip_prefix("(omitted keys: ").and_then(|s| s.strip_suffix(')')).ok_or("bad key list")?;
+    let mut keys = Vec::new();
+    let mut rest = body;
+    loop {
+        let (k, after) = if rest.starts_with('"') {
+            let (k, after) = key(rest)?;
+            (k, after)
+        } else {
+            let end = rest.find(", ").unwrap_or(rest.len());
+            (rest[..end].to_owned(), &rest[end..])
+        };
+        keys.push(k);
+        match after.strip_prefix(", ") {
+            Some(r) => rest = r,
+            None if after.is_empty() => return Ok(keys),
+            None => return Err(format!("bad key list {line:?}")),
+        }
+    }
 }
 
 fn scalar(s: &str) -> Result<Value, String> {
@@ -188,7 +247,7 @@ impl<'t> Reader<'t> {
     fn fields(&mut self, level: usize) -> Result<Map<String, Value>, String> {
         let mut obj = Map::new();
         while let Some((l, line)) = self.peek() {
-            if l != level || line.starts_with('-') {
+            if l != level || line.starts_with('-') || line.starts_with("[headroom: ") {
                 break;
             }
             self.pos += 1;
@@ -209,11 +268,46 @@ impl<'t> Reader<'t> {
             if let Some(h) = header(rest) {
                 return Ok((k, self.array(level + 1, h)?));
             }
+            if let Some(h) = map_header(rest) {
+                return Ok((k, self.map(level + 1, h)?));
+            }
             if is_marker(rest) {
                 return Ok((k, Value::String(rest.to_owned())));
             }
         }
         Ok((k, scalar(rest)?))
+    }
+
+    /// A cut map whose entries sit at `level`, after its header: the kept entries, the marker
+    /// counting the rest, maybe the list of their keys.
+    fn map(&mut self, level: usize, (n, k): (usize, usize)) -> Result<Value, String> {
+        let kept = self.fields(level)?;
+        if kept.len() != k {
+            return Err(format!("map header says {k} shown, read {}", kept.len()));
+        }
+        let (l, line) = self.peek().ok_or("missing map marker")?;
+        let m = Marker::find_all(line);
+        let ok = l == level
+            && m.len() == 1
+            && m.first().is_some_and(|m| m.unit == "entries" && m.count == n - k && m.range == (0..line.len()));
+        if !ok {
+            return Err(format!("want a marker for {} entries, got {line:?}", n - k));
+        }
+        self.pos += 1;
+        let mut obj = Map::new();
+        obj.insert(MAP_CUT.into(), n.into());
+        obj.insert(KEPT.into(), Value::Object(kept));
+        if let Some((l, line)) = self.peek() {
+            if l == level && line.starts_with("(omitted keys: ") {
+                self.pos += 1;
+                let keys = omitted_keys(line)?;
+                if keys.len() != n - k {
+                    return Err(format!("{} keys listed for {} omitted", keys.len(), n - k));
+                }
+                obj.insert(DROPPED.into(), keys.into_iter().map(Value::String).collect());
+            }
+        }
+        Ok(Value::Object(obj))
     }
 
     /// An array whose rows sit at `level`, after its header.
@@ -317,6 +411,10 @@ impl<'t> Reader<'t> {
                 let (i, r) =
                     number_prefix(rest.strip_prefix(" #").ok_or("item without index")?).ok_or("bad index")?;
                 (idx, rest) = (i, r);
+            }
+            if let Some(h) = rest.strip_prefix(' ').and_then(map_header) {
+                items.push((idx, self.map(level + 1, h)?));
+                continue;
             }
             if rest.is_empty() {
                 let (_, next) = self.peek().ok_or("missing item body")?;
