@@ -109,6 +109,9 @@ mod tests {
     #[test]
     fn omitted_keys_quote_only_what_would_be_ambiguous() {
         let keys = ["@scope/pkg", "a, b", "", "x)", "plain key"];
-        assert_eq!(omitted_keys(keys.into_iter()), r#"(omitted keys: @scope/pkg, "a, b", "", "x)", plain key)"#);
+        assert_eq!(
+            omitted_keys(keys.into_iter()),
+            r#"(omitted keys: @scope/pkg, "a, b", "", "x)", plain key)"#
+        );
     }
 }

@@ -282,7 +282,12 @@ fn numeric(node: &Node<'_>) -> Option<f64> {
 
 /// Priority of every item (see the module doc).
 /// `keys` are a keyed map's keys, one per item.
-pub(super) fn priorities(items: &[&Node<'_>], keys: Option<&[&str]>, cx: &Context<'_>, max_rows: usize) -> Scores {
+pub(super) fn priorities(
+    items: &[&Node<'_>],
+    keys: Option<&[&str]>,
+    cx: &Context<'_>,
+    max_rows: usize,
+) -> Scores {
     let n = items.len();
     let mut sc = Scores { p: vec![0.0; n], why: vec![""; n] };
     // A rule matching more items than this does not single anything out; it only ranks.

@@ -26,8 +26,8 @@
 //!
 //! `tests/outline.rs` reads this form back.
 
-use super::parse::{is_number, Node};
 use super::keyed::omitted_keys;
+use super::parse::{is_number, Node};
 use super::select::{MapCut, Plan};
 use super::table::{self, at, Table};
 use super::text;

@@ -1,6 +1,7 @@
 //! Crusher tests: table form on real snippets, lossless guarantees, never-silent drops, and the
 //! corpus targets over every JSON case.
 
+mod keyed;
 mod outline;
 
 use headroom_testkit::corpus::{default_dir, load, Case};

@@ -151,7 +151,8 @@ fn map_header(s: &str) -> Option<(usize, usize)> {
 
 /// The keys of an `(omitted keys: a, "b, c")` line.
 fn omitted_keys(line: &str) -> Result<Vec<String>, String> {
-    let body = line.strip_prefix("(omitted keys: ").and_then(|s| s.strip_suffix(')')).ok_or("bad key list")?;
+    let body =
+        line.strip_prefix("(omitted keys: ").and_then(|s| s.strip_suffix(')')).ok_or("bad key list")?;
     let mut keys = Vec::new();
     let mut rest = body;
     loop {
@@ -289,7 +290,8 @@ impl<'t> Reader<'t> {
         let m = Marker::find_all(line);
         let ok = l == level
             && m.len() == 1
-            && m.first().is_some_and(|m| m.unit == "entries" && m.count == n - k && m.range == (0..line.len()));
+            && m.first()
+                .is_some_and(|m| m.unit == "entries" && m.count == n - k && m.range == (0..line.len()));
         if !ok {
             return Err(format!("want a marker for {} entries, got {line:?}", n - k));
         }

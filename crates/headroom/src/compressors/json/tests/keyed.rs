@@ -1,0 +1,211 @@
+//! Keyed maps in lossy mode: entries the question names (by key or value) and anomalies stay
+//! verbatim, every dropped entry is counted by one marker per map and named in the key list,
+//! nested maps are cut within their own budget, and lossless output keeps maps whole.
+
+use serde_json::{json, Map, Value};
+
+use super::{lossless, lossy, outline, tokens};
+use crate::marker::Marker;
+
+/// A `dependencies` map like `npm ls --json --long` prints: package.json records by name.
+fn package_map(n: usize) -> Value {
+    let mut deps = Map::new();
+    for i in 0..n {
+        let name = format!("pkg-{i:02}");
+        let license = match i {
+            7 => "Apache-2.0",
+            19 => "BSD-3-Clause",
+            _ if i % 3 == 0 => "ISC",
+            _ => "MIT",
+        };
+        deps.insert(
+            name.clone(),
+            json!({
+                "version": format!("{}.{}.{}", 1 + i % 4, i % 7, i % 3),
+                "name": name,
+                "description": format!("Utility number {i} for streams, paths and caching"),
+                "license": license,
+                "repository": {"type": "git", "url": format!("git+https://github.com/example/{name}.git")},
+                "scripts": {"test": "tap", "lint": "eslint \"**/*.js\"", "postlint": "template-oss-check"},
+                "engines": {"node": "^20.17.0 || >=22.9.0"},
+                "_id": format!("{name}@{}.{}.{}", 1 + i % 4, i % 7, i % 3),
+                "path": format!("/usr/lib/node_modules/tool/node_modules/{name}"),
+            }),
+        );
+    }
+    deps.insert(
+        "left-pad".into(),
+        json!({"version": "1.3.0", "name": "left-pad", "license": "WTFPL", "_id": "left-pad@1.3.0",
+               "path": "/usr/lib/node_modules/tool/node_modules/left-pad"}),
+    );
+    Value::Object(deps)
+}
+
+fn saved(text: &str, out: &str) -> f64 {
+    1.0 - tokens(out) as f64 / tokens(text) as f64
+}
+
+/// Shown entries of the map at indentation `level` (lines `key:` one level in), and the marker.
+fn shown_and_marker(out: &str, header: &str) -> (usize, usize) {
+    let start = out.find(header).unwrap_or_else(|| panic!("no {header:?} in\n{out}"));
+    let body = &out[start + header.len()..];
+    let indent = "  ".repeat(header.matches("  ").count() + 1);
+    let mut shown = 0;
+    for line in body.lines().skip(1) {
+        let Some(rest) = line.strip_prefix(&indent) else { break };
+        if let Some(m) = Marker::find_all(rest).first() {
+            return (shown, m.count);
+        }
+        if !rest.starts_with(' ') {
+            shown += 1;
+        }
+    }
+    panic!("no marker after {header:?}\n{out}");
+}
+
+#[test]
+fn package_map_keeps_named_and_off_licence_entries_and_counts_the_rest() {
+    let doc = json!({"name": "tool", "version": "2.0.0", "dependencies": package_map(40)});
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let q = "Licence audit: which dependencies are not MIT or ISC (name@version)? And which left-pad is installed?";
+    let out = lossy(&text, q);
+    for must in ["pkg-07@4.0.1", "pkg-19@4.5.1", "left-pad@1.3.0", "WTFPL", "Apache-2.0", "BSD-3-Clause"] {
+        assert!(out.contains(must), "{must} missing:\n{out}");
+    }
+    assert!(saved(&text, &out) >= 0.6, "saved {:.3}\n{out}", saved(&text, &out));
+    let (shown, omitted) = shown_and_marker(&out, "dependencies: (41 entries, ");
+    assert_eq!(shown + omitted, 41, "{out}");
+    // The dropped packages stay named.
+    let list = out.lines().find(|l| l.trim_start().starts_with("(omitted keys: ")).expect("key list");
+    assert_eq!(list.matches(", ").count() + 1, omitted, "{list}");
+    assert!(list.contains("pkg-01") || out.contains("  pkg-01:"), "{out}");
+    let read = outline::decode(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    outline::check(&doc, &read, "$").unwrap();
+}
+
+#[test]
+fn schema_definitions_keep_the_types_the_question_spells() {
+    let mut defs = Map::new();
+    // Every description speaks of logs and severity, and the asked-for types sit mid-map
+    // among look-alikes: only their keys name them.
+    let enums =
+        ["Colour", "Shape", "Border", "Anchor", "Cursor", "Easing", "Overflow", "Wrap", "Align", "Fill"];
+    for i in 0..50 {
+        defs.insert(
+            format!("Widget{i}Params"),
+            json!({
+                "description": format!("Parameters for widget operation {i}; failures are logged with their severity."),
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "description": "Opaque widget identifier."},
+                    "size": {"type": ["integer", "null"], "format": "uint32", "minimum": 0},
+                    "meta": {"description": "Free-form metadata.", "anyOf": [{"$ref": "#/definitions/Meta"}, {"type": "null"}]}
+                },
+                "required": ["id"]
+            }),
+        );
+        if let Some(name) = enums.get(i / 5).filter(|_| i % 5 == 0) {
+            defs.insert(
+                format!("{name}Mode"),
+                json!({"description": format!("How a widget picks its {}; failures are logged with their severity.", name.to_lowercase()),
+                       "type": "string", "enum": [format!("auto{i}"), format!("manual{i}"), format!("inherit{i}")]}),
+            );
+        }
+        if i == 22 {
+            defs.insert(
+                "LogSeverity".into(),
+                json!({"description": "Severity levels a server may log at, from RFC 5424.", "type": "string",
+                       "enum": ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]}),
+            );
+        }
+        if i == 37 {
+            defs.insert(
+                "ResultKind".into(),
+                json!({"description": "How to read the result. When the field is missing, clients must assume \"complete\".",
+                       "type": "string"}),
+            );
+        }
+    }
+    let doc = json!({"$schema": "http://json-schema.org/draft-07/schema#", "title": "Message", "definitions": defs});
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let q = "Which log severity values exist? What must a client assume when `resultKind` is missing?";
+    let out = lossy(&text, q);
+    for must in ["\"emergency\"", "Severity levels a server may log at", "clients must assume"] {
+        assert!(out.contains(must), "{must} missing:\n{out}");
+    }
+    assert!(saved(&text, &out) >= 0.6, "saved {:.3}\n{out}", saved(&text, &out));
+    let read = outline::decode(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    outline::check(&doc, &read, "$").unwrap();
+}
+
+#[test]
+fn nested_maps_are_cut_level_by_level() {
+    // A dependency tree two levels deep: each package of the outer map has its own map.
+    let mut outer = Map::new();
+    for i in 0..30 {
+        let mut inner = Map::new();
+        for j in 0..20 {
+            let name = format!("lib-{i}-{j}");
+            inner.insert(
+                name.clone(),
+                json!({"version": format!("0.{j}.{i}"), "resolved": format!("https://registry.example.org/{name}/-/{name}-0.{j}.{i}.tgz"),
+                       "integrity": format!("sha512-{:040x}", (i * 100 + j) as u64 * 0x9e37_79b9_7f4a), "overridden": false}),
+            );
+        }
+        outer.insert(format!("app-{i}"), json!({"version": format!("1.{i}.0"), "dependencies": inner}));
+    }
+    let doc = json!({"name": "root", "dependencies": outer});
+    let text = doc.to_string();
+    let out = lossy(&text, "Which version of lib-17-11 is installed, and where was it resolved from?");
+    assert!(out.contains("https://registry.example.org/lib-17-11/-/lib-17-11-0.11.17.tgz"), "{out}");
+    assert!(out.contains("app-17:"), "{out}");
+    let markers = Marker::find_all(&out);
+    assert!(markers.len() >= 2, "outer and inner maps both cut:\n{out}");
+    assert!(markers.iter().all(|m| m.unit == "entries"), "{out}");
+    assert!(saved(&text, &out) >= 0.8, "saved {:.3}", saved(&text, &out));
+    let read = outline::decode(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    outline::check(&doc, &read, "$").unwrap();
+}
+
+#[test]
+fn root_maps_and_scalar_maps_read_back() {
+    // `{"id": {...}}` API responses: the whole document is the map.
+    let users: Map<String, Value> = (0..60)
+        .map(|i| {
+            let status = if i == 42 { "suspended" } else { "active" };
+            (
+                format!("u{:05}", 1000 + i),
+                json!({"login": format!("user{i}"), "status": status, "plan": "pro"}),
+            )
+        })
+        .collect();
+    let text = Value::Object(users.clone()).to_string();
+    let out = lossy(&text, "Is any account suspended?");
+    assert!(out.starts_with("(60 entries, "), "{out}");
+    assert!(out.contains("u01042") && out.contains("suspended"), "{out}");
+    outline::check(&Value::Object(users), &outline::decode(&out).unwrap(), "$").unwrap();
+
+    // A message catalog: one string per key.
+    let catalog: Map<String, Value> = (0..200)
+        .map(|i| {
+            (
+                format!("settings.section{}.label{i}", i / 10),
+                json!(format!("Label text number {i} for the settings page")),
+            )
+        })
+        .collect();
+    let doc = json!({"locale": "en-GB", "messages": catalog});
+    let text = doc.to_string();
+    let out = lossy(&text, "What does settings.section13.label137 say?");
+    assert!(out.contains("Label text number 137 for the settings page"), "{out}");
+    assert!(saved(&text, &out) >= 0.6, "saved {:.3}", saved(&text, &out));
+    outline::check(&doc, &outline::decode(&out).unwrap(), "$").unwrap();
+}
+
+#[test]
+fn lossless_keeps_maps_whole() {
+    let doc = json!({"dependencies": package_map(40)});
+    let out = lossless(&doc.to_string());
+    assert!(Marker::find_all(&out).is_empty());
+    assert_eq!(outline::decode(&out).unwrap(), doc);
+}
