@@ -496,6 +496,7 @@ impl Gen {
                     .collect()
             }
             (_, 3) => (0..self.next() % 6).map(|_| self.value(depth - 1)).collect(),
+            _ if self.next().is_multiple_of(3) => self.map(depth),
             _ => {
                 let mut o = serde_json::Map::new();
                 for _ in 0..self.next() % 6 {
@@ -507,10 +508,37 @@ impl Gen {
     }
 }
 
+impl Gen {
+    /// A keyed map: many entries under awkward data keys, values records of one shape (some
+    /// nested) or strings; long ones get cut when lossy.
+    fn map(&mut self, depth: u32) -> serde_json::Value {
+        let keys = ["pkg", "a, b", "", "x)", "[1 item]", "(paren", "- dash", "#h", "k:v", " pad", "q\"d", "é/ü", "[headroom: x]"];
+        let fields = ["version", "license", "a.b", "x,y", "", "path"];
+        let n = 8 + self.next() % if self.next().is_multiple_of(2) { 120 } else { 20 };
+        let scalars = self.next().is_multiple_of(4);
+        let mut o = serde_json::Map::new();
+        for i in 0..n {
+            let key = format!("{}{}", self.pick(&keys), if self.next().is_multiple_of(9) { String::new() } else { i.to_string() });
+            let v = if scalars {
+                serde_json::Value::String(format!("{} {i}", self.pick(&["v", "ERROR: disk full", "1.0.0", "a, b"])))
+            } else {
+                let mut r = serde_json::Map::new();
+                for f in fields.iter().take(2 + (self.next() % 4) as usize) {
+                    let deep = depth > 1 && self.next().is_multiple_of(6);
+                    r.insert((*f).to_owned(), if deep { self.value(depth - 1) } else { self.scalar() });
+                }
+                serde_json::Value::Object(r)
+            };
+            o.insert(key, v);
+        }
+        serde_json::Value::Object(o)
+    }
+}
+
 #[test]
 fn generated_documents_round_trip_and_never_fail() {
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
-    let mut cuts = 0;
+    let (mut cuts, mut map_cuts) = (0, 0);
     for _ in 0..100 {
         let doc = g.value(3);
         let text = if g.next().is_multiple_of(2) {
@@ -526,6 +554,8 @@ fn generated_documents_round_trip_and_never_fail() {
         let read = outline::decode(&cut).unwrap_or_else(|e| panic!("{e}\n--- {text}\n---\n{cut}"));
         outline::check(&doc, &read, "$").unwrap_or_else(|e| panic!("{e}\n---\n{cut}"));
         cuts += usize::from(!Marker::find_all(&cut).is_empty());
+        map_cuts += usize::from(Marker::find_all(&cut).iter().any(|m| m.unit == "entries"));
     }
     assert!(cuts >= 10, "only {cuts} documents were cut");
+    assert!(map_cuts >= 5, "only {map_cuts} documents had a map cut");
 }
