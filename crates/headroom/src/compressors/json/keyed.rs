@@ -3,8 +3,9 @@
 //!
 //! A map has many entries whose values are mostly records sharing some field (a `dependencies`
 //! map of package objects, a schema's `definitions`, `{"id1": {...}, "id2": {...}}` API
-//! responses), or many scalars of one type (label maps, translation catalogs, version→date
-//! tables). A record has few fields or fields of mixed types, and is never cut.
+//! responses), mostly lists (dependency graphs, per-field error lists), or many scalars of one
+//! type (label maps, translation catalogs, version→date tables). A record has few fields or
+//! fields of mixed types, and is never cut.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -39,6 +40,11 @@ pub(super) fn is_map(fields: &[(&str, Node<'_>)]) -> bool {
             }
         }
         return seen.values().any(|&c| c * 2 >= records.len());
+    }
+    // Lists under data keys (`{"pkg": ["dep", ...]}`, `{"field": ["message"]}`).
+    let lists = fields.iter().filter(|(_, v)| matches!(v, Node::Arr(a) if !a.is_empty())).count();
+    if lists as f64 >= MIN_RECORD_SHARE * n as f64 {
+        return true;
     }
     if n < MIN_SCALAR_ENTRIES {
         return false;
@@ -101,6 +107,8 @@ mod tests {
             .map(|i| if i % 3 == 0 { format!(r#""f{i}":{i}"#) } else { format!(r#""f{i}":"s{i}""#) })
             .collect();
         assert!(!is_map(&fields_of(&format!("{{{}}}", record.join(",")))));
+        let graph: Vec<String> = (0..9).map(|i| format!(r#""m{i}":["dep-{i}","dep-{}"]"#, i + 1)).collect();
+        assert!(is_map(&fields_of(&format!("{{{}}}", graph.join(",")))));
         // Objects with nothing in common are sections of a document, not entries of a map.
         let sections: Vec<String> = (0..10).map(|i| format!(r#""s{i}":{{"k{i}":1}}"#)).collect();
         assert!(!is_map(&fields_of(&format!("{{{}}}", sections.join(",")))));

@@ -344,6 +344,7 @@ pub(super) fn priorities(
     if keys.is_some() {
         keys_spelled(&rows, cx, cap, &mut sc);
     }
+    fields_present(items, cx, cap, &mut sc);
 
     // Errors in values.
     let errors: Vec<usize> = (0..n).filter(|&i| rows[i].error).collect();
@@ -392,6 +393,51 @@ fn keys_spelled(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Sc
     let force = spelled.len() <= cap;
     for i in spelled {
         sc.bump(i, if force { FORCED + 150.0 } else { 450.0 }, "key named");
+    }
+}
+
+/// Fields only a few items have (`deprecated`, `missing`, `licenses` where the rest say
+/// `license`) mark those items as unusual; when the question names such a field, they are
+/// what it asks about.
+fn fields_present(items: &[&Node<'_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let n = items.len();
+    if n < MIN_ITEMS_FOR_ANOMALIES {
+        return;
+    }
+    let mut presence: HashMap<&str, usize> = HashMap::default();
+    for item in items {
+        if let Node::Obj(fields) = item {
+            fields.iter().for_each(|(k, _)| *presence.entry(k).or_default() += 1);
+        }
+    }
+    let rare_max = (n / 20).max(1);
+    let terms: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
+    // Every word of the field's name (short ones aside): `lock_reason` for "lock reason", not
+    // `state_reason`.
+    let named = |k: &str| {
+        let words: Vec<String> = key_words(k).into_iter().filter(|w| w.len() >= 3).collect();
+        !words.is_empty() && words.iter().all(|w| terms.contains(&stem(w)))
+    };
+    // Each uncommon field: is the question asking for it?
+    let few: HashMap<&str, bool> = presence
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let asked = c <= cap && named(k);
+            (c <= rare_max || asked).then_some((k, asked))
+        })
+        .collect();
+    if few.is_empty() {
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        let Node::Obj(fields) = item else { continue };
+        for (k, _) in fields {
+            match few.get(k) {
+                Some(true) => sc.bump(i, FORCED, "named field"),
+                Some(false) => sc.bump(i, 200.0, "rare field"),
+                None => {}
+            }
+        }
     }
 }
 
