@@ -209,3 +209,36 @@ fn lossless_keeps_maps_whole() {
     assert!(Marker::find_all(&out).is_empty());
     assert_eq!(outline::decode(&out).unwrap(), doc);
 }
+
+#[test]
+fn a_field_the_question_names_keeps_the_few_entries_that_have_it() {
+    // A registry document: one record per published version, four carry a `deprecated` notice
+    // (too many to be rare by themselves).
+    let mut versions = Map::new();
+    for i in 0..60 {
+        let v = format!("2.{}.{}", i / 10, i % 10);
+        let mut rec = json!({
+            "name": "fetchit",
+            "version": v,
+            "dist": {"tarball": format!("https://registry.example.org/fetchit/-/fetchit-{v}.tgz"),
+                     "shasum": format!("{:040x}", (i as u64 + 7) * 0x1f2e_3d4c_5b6a)},
+            "engines": {"node": ">=18"},
+            "_npmUser": {"name": "maintainer", "email": "maintainer@example.org"},
+        });
+        if [17, 18, 41, 52].contains(&i) {
+            rec["deprecated"] = json!(format!("Use 2.4.2 instead: {v} was built from the wrong commit"));
+        }
+        versions.insert(v, rec);
+    }
+    let doc = json!({"name": "fetchit", "dist-tags": {"latest": "2.5.9"}, "versions": versions});
+    let text = doc.to_string();
+    let out = lossy(&text, "Which releases are deprecated, and what do their notices say?");
+    for v in ["2.1.7", "2.1.8", "2.4.1", "2.5.2"] {
+        assert!(
+            out.contains(&format!("Use 2.4.2 instead: {v} was built from the wrong commit")),
+            "{v} missing:\n{out}"
+        );
+    }
+    assert!(saved(&text, &out) >= 0.6, "saved {:.3}", saved(&text, &out));
+    outline::check(&doc, &outline::decode(&out).unwrap(), "$").unwrap();
+}

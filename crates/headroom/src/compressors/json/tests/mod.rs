@@ -512,15 +512,36 @@ impl Gen {
     /// A keyed map: many entries under awkward data keys, values records of one shape (some
     /// nested) or strings; long ones get cut when lossy.
     fn map(&mut self, depth: u32) -> serde_json::Value {
-        let keys = ["pkg", "a, b", "", "x)", "[1 item]", "(paren", "- dash", "#h", "k:v", " pad", "q\"d", "é/ü", "[headroom: x]"];
+        let keys = [
+            "pkg",
+            "a, b",
+            "",
+            "x)",
+            "[1 item]",
+            "(paren",
+            "- dash",
+            "#h",
+            "k:v",
+            " pad",
+            "q\"d",
+            "é/ü",
+            "[headroom: x]",
+        ];
         let fields = ["version", "license", "a.b", "x,y", "", "path"];
         let n = 8 + self.next() % if self.next().is_multiple_of(2) { 120 } else { 20 };
         let scalars = self.next().is_multiple_of(4);
         let mut o = serde_json::Map::new();
         for i in 0..n {
-            let key = format!("{}{}", self.pick(&keys), if self.next().is_multiple_of(9) { String::new() } else { i.to_string() });
+            let key = format!(
+                "{}{}",
+                self.pick(&keys),
+                if self.next().is_multiple_of(9) { String::new() } else { i.to_string() }
+            );
             let v = if scalars {
-                serde_json::Value::String(format!("{} {i}", self.pick(&["v", "ERROR: disk full", "1.0.0", "a, b"])))
+                serde_json::Value::String(format!(
+                    "{} {i}",
+                    self.pick(&["v", "ERROR: disk full", "1.0.0", "a, b"])
+                ))
             } else {
                 let mut r = serde_json::Map::new();
                 for f in fields.iter().take(2 + (self.next() % 4) as usize) {
