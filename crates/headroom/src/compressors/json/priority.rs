@@ -66,6 +66,8 @@ struct Item<'a, 'n> {
     error: bool,
     /// A map entry's key, decoded.
     key: Option<Cow<'a, str>>,
+    /// Keys below the item's top level (raw), when the question has words.
+    names: Vec<&'a str>,
 }
 
 /// Which words an item already has, by hash: no allocation per word, a linear scan while an
@@ -135,6 +137,7 @@ impl<'c> Reader<'c> {
             leaves: Vec::with_capacity(16),
             error: false,
             key: None,
+            names: Vec::new(),
         };
         self.seen.clear();
         self.path.clear();
@@ -178,6 +181,8 @@ impl<'c> Reader<'c> {
                     }
                     let len = self.path.len();
                     if !self.path.is_empty() {
+                        // Keys below the top level are often data (`dependencies.minimist`).
+                        self.name(k, it);
                         self.path.push('.');
                     }
                     self.path.push_str(k);
@@ -190,6 +195,18 @@ impl<'c> Reader<'c> {
                 let path = leaf.then(|| Cow::Owned(self.path.clone()));
                 self.scalar(scalar, path, it);
             }
+        }
+    }
+
+    /// A nested key: text like a value (no leaf, no error check); its words wait for
+    /// [`nested_key_words`].
+    fn name<'a>(&mut self, raw: &'a str, it: &mut Item<'a, '_>) {
+        if self.want_text {
+            it.text.push_str(&decode(raw));
+            it.text.push('\n');
+        }
+        if self.want_words {
+            it.names.push(raw);
         }
     }
 
@@ -234,6 +251,43 @@ impl<'c> Reader<'c> {
         }
         if self.want_text {
             it.text.push('\n');
+        }
+    }
+}
+
+/// Nested keys that only some items have are data (a package's dependency names, an
+/// endpoint's status codes): their words join the item's. Keys most items share are schema
+/// (`owner.login`); matching a question word on every item would only blur the ranking.
+fn nested_key_words(rows: &mut [Item<'_, '_>]) {
+    let n = rows.len();
+    let mut df: HashMap<&str, usize> = HashMap::default();
+    let mut distinct: HashSet<&str> = HashSet::default();
+    for r in rows.iter() {
+        distinct.clear();
+        distinct.extend(r.names.iter().copied());
+        distinct.iter().for_each(|k| *df.entry(k).or_default() += 1);
+    }
+    if df.is_empty() {
+        return;
+    }
+    let mut buf = String::new();
+    for r in rows.iter_mut() {
+        let mut names = std::mem::take(&mut r.names);
+        names.retain(|k| df.get(k).is_some_and(|&c| c * 2 <= n));
+        if names.is_empty() {
+            continue;
+        }
+        let mut have: HashSet<String> =
+            r.words.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        for k in names {
+            let words = &mut r.words;
+            for_each_stemmed_word(&decode(k), &mut buf, |w| {
+                if !have.contains(w) {
+                    have.insert(w.to_owned());
+                    words.push_str(w);
+                    words.push(' ');
+                }
+            });
         }
     }
 }
@@ -294,7 +348,7 @@ pub(super) fn priorities(
     let cap = (max_rows / 3).max(2);
     let key_nodes: Vec<Node<'_>> = keys.unwrap_or_default().iter().map(|k| Node::Str(k)).collect();
     // Items are independent: long arrays are read on all cores (collected in order).
-    let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
+    let mut rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
         items
             .par_iter()
             .enumerate()
@@ -305,6 +359,8 @@ pub(super) fn priorities(
         let mut r = Reader::new(cx);
         items.iter().enumerate().map(|(i, item)| r.item(item, key_nodes.get(i))).collect()
     };
+
+    nested_key_words(&mut rows);
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
     let stride = (n / max_rows).max(1);

@@ -242,3 +242,34 @@ fn a_field_the_question_names_keeps_the_few_entries_that_have_it() {
     assert!(saved(&text, &out) >= 0.6, "saved {:.3}", saved(&text, &out));
     outline::check(&doc, &outline::decode(&out).unwrap(), "$").unwrap();
 }
+
+#[test]
+fn nested_keys_that_are_data_match_the_question() {
+    // Packages with their own dependency maps: the question names a dependency, which is only
+    // ever a key.
+    let pool = ["chalk", "debug", "semver", "glob", "yargs", "rimraf", "mkdirp", "ms"];
+    let mut pkgs = Map::new();
+    for i in 0..40usize {
+        let mut deps = Map::new();
+        for j in 0..3 {
+            deps.insert(pool[(i + j * 3) % pool.len()].to_owned(), json!(format!("^{}.{}.0", 1 + j, i % 5)));
+        }
+        if i == 13 || i == 29 {
+            deps.insert("minimist".into(), json!("^1.2.8"));
+        }
+        pkgs.insert(
+            format!("tool-{i:02}"),
+            json!({"version": format!("3.{i}.1"), "license": "MIT", "dependencies": deps,
+                   "description": format!("Command line helper {i} for build scripts"),
+                   "_resolved": format!("https://registry.example.org/tool-{i:02}/-/tool-{i:02}-3.{i}.1.tgz")}),
+        );
+    }
+    let doc = json!({"dependencies": pkgs});
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let out = lossy(&text, "Which of these packages depend on minimist, and at which version?");
+    for must in ["tool-13:", "tool-29:", "^1.2.8"] {
+        assert!(out.contains(must), "{must} missing:\n{out}");
+    }
+    assert_eq!(out.matches("minimist").count(), 2, "{out}");
+    assert!(saved(&text, &out) >= 0.5, "saved {:.3}", saved(&text, &out));
+}
