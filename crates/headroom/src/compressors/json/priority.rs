@@ -66,8 +66,6 @@ struct Item<'a, 'n> {
     error: bool,
     /// A map entry's key, decoded.
     key: Option<Cow<'a, str>>,
-    /// Keys below the item's top level (raw), when the question has words.
-    names: Vec<&'a str>,
 }
 
 /// Which words an item already has, by hash: no allocation per word, a linear scan while an
@@ -113,10 +111,12 @@ struct Reader<'c> {
     path: String,
     word: String,
     seen: SeenWords,
+    /// Hashes of the nested keys whose words count (see [`data_keys`]).
+    data_keys: &'c HashSet<u64>,
 }
 
 impl<'c> Reader<'c> {
-    fn new(cx: &'c Context<'c>) -> Self {
+    fn new(cx: &'c Context<'c>, data_keys: &'c HashSet<u64>) -> Self {
         Reader {
             cx,
             want_text: !cx.query.identifiers.is_empty(),
@@ -124,6 +124,7 @@ impl<'c> Reader<'c> {
             path: String::new(),
             word: String::new(),
             seen: SeenWords::default(),
+            data_keys,
         }
     }
 
@@ -137,7 +138,6 @@ impl<'c> Reader<'c> {
             leaves: Vec::with_capacity(16),
             error: false,
             key: None,
-            names: Vec::new(),
         };
         self.seen.clear();
         self.path.clear();
@@ -198,15 +198,20 @@ impl<'c> Reader<'c> {
         }
     }
 
-    /// A nested key: text like a value (no leaf, no error check); its words wait for
-    /// [`nested_key_words`].
-    fn name<'a>(&mut self, raw: &'a str, it: &mut Item<'a, '_>) {
+    /// A nested key: text like a value (no leaf, no error check), and words when it is data.
+    fn name(&mut self, raw: &str, it: &mut Item<'_, '_>) {
         if self.want_text {
             it.text.push_str(&decode(raw));
             it.text.push('\n');
         }
-        if self.want_words {
-            it.names.push(raw);
+        if self.want_words && self.data_keys.contains(&key_hash(raw)) {
+            let (seen, words) = (&mut self.seen, &mut it.words);
+            for_each_stemmed_word(&decode(raw), &mut self.word, |w| {
+                if seen.insert(w) {
+                    words.push_str(w);
+                    words.push(' ');
+                }
+            });
         }
     }
 
@@ -255,41 +260,38 @@ impl<'c> Reader<'c> {
     }
 }
 
+fn key_hash(k: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    k.hash(&mut h);
+    h.finish()
+}
+
 /// Nested keys that only some items have are data (a package's dependency names, an
-/// endpoint's status codes): their words join the item's. Keys most items share are schema
-/// (`owner.login`); matching a question word on every item would only blur the ranking.
-fn nested_key_words(rows: &mut [Item<'_, '_>]) {
-    let n = rows.len();
-    let mut df: HashMap<&str, usize> = HashMap::default();
-    let mut distinct: HashSet<&str> = HashSet::default();
-    for r in rows.iter() {
-        distinct.clear();
-        distinct.extend(r.names.iter().copied());
-        distinct.iter().for_each(|k| *df.entry(k).or_default() += 1);
-    }
-    if df.is_empty() {
-        return;
-    }
-    let mut buf = String::new();
-    for r in rows.iter_mut() {
-        let mut names = std::mem::take(&mut r.names);
-        names.retain(|k| df.get(k).is_some_and(|&c| c * 2 <= n));
-        if names.is_empty() {
-            continue;
-        }
-        let mut have: HashSet<String> =
-            r.words.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
-        for k in names {
-            let words = &mut r.words;
-            for_each_stemmed_word(&decode(k), &mut buf, |w| {
-                if !have.contains(w) {
-                    have.insert(w.to_owned());
-                    words.push_str(w);
-                    words.push(' ');
+/// endpoint's status codes): their words count as the item's. Keys most items share are
+/// schema (`owner.login`); matching a question word on every item would only blur the
+/// ranking. Occurrences are counted, not items: a key repeated inside one item is schema too.
+fn data_keys(items: &[&Node<'_>], cx: &Context<'_>) -> HashSet<u64> {
+    fn count<'a>(node: &Node<'a>, nested: bool, counts: &mut HashMap<&'a str, usize>) {
+        match node {
+            Node::Obj(fields) => {
+                for (k, v) in fields {
+                    if nested {
+                        *counts.entry(k).or_default() += 1;
+                    }
+                    count(v, true, counts);
                 }
-            });
+            }
+            Node::Arr(items) => items.iter().for_each(|v| count(v, nested, counts)),
+            _ => {}
         }
     }
+    if cx.query.terms.is_empty() {
+        return HashSet::default();
+    }
+    let mut counts = HashMap::default();
+    items.iter().for_each(|item| count(item, false, &mut counts));
+    let n = items.len();
+    counts.into_iter().filter(|&(_, c)| c * 2 <= n).map(|(k, _)| key_hash(k)).collect()
 }
 
 /// Words of a key path: segments split on punctuation and camelCase, lowercased.
@@ -347,20 +349,19 @@ pub(super) fn priorities(
     // A rule matching more items than this does not single anything out; it only ranks.
     let cap = (max_rows / 3).max(2);
     let key_nodes: Vec<Node<'_>> = keys.unwrap_or_default().iter().map(|k| Node::Str(k)).collect();
+    let data_keys = data_keys(items, cx);
     // Items are independent: long arrays are read on all cores (collected in order).
-    let mut rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
+    let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
         items
             .par_iter()
             .enumerate()
             .with_min_len(64)
-            .map_init(|| Reader::new(cx), |r, (i, item)| r.item(item, key_nodes.get(i)))
+            .map_init(|| Reader::new(cx, &data_keys), |r, (i, item)| r.item(item, key_nodes.get(i)))
             .collect()
     } else {
-        let mut r = Reader::new(cx);
+        let mut r = Reader::new(cx, &data_keys);
         items.iter().enumerate().map(|(i, item)| r.item(item, key_nodes.get(i))).collect()
     };
-
-    nested_key_words(&mut rows);
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
     let stride = (n / max_rows).max(1);
