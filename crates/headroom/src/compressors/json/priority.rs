@@ -773,21 +773,32 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     }
     let term_stems: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
     let mut buf = String::new();
-    let mut is_named = |c: &str| {
-        c != "null"
-            && may_be_word(c)
-            && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
-                t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
-            })
+    let mut is_term = |w: &str| {
+        cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
+            t.eq_ignore_ascii_case(w) || (may_stem_to(w, ts) && stem_word(w, &mut buf) == ts.as_str())
+        })
+    };
+    // In a categorical column a value of several words is named too when the question has
+    // every one (`Unlicense OR MIT`; words under three letters aside): decided once per value.
+    let mut is_named = |c: &str, several: bool| {
+        if c == "null" {
+            return false;
+        }
+        if may_be_word(c) {
+            return is_term(c);
+        }
+        let mut words =
+            c.split(|ch: char| !ch.is_alphanumeric()).filter(|w| w.chars().count() >= 3).peekable();
+        several && words.peek().is_some() && words.all(&mut is_term)
     };
     // A categorical column repeats a handful of values: decide once per value.
     let named: Vec<usize> = if categorical {
-        let named_values: HashMap<&str, bool> = counts.keys().map(|&c| (c, is_named(c))).collect();
+        let named_values: HashMap<&str, bool> = counts.keys().map(|&c| (c, is_named(c, true))).collect();
         (0..n)
             .filter(|&i| cats[i].as_deref().and_then(|c| named_values.get(c)).copied().unwrap_or(false))
             .collect()
     } else {
-        (0..n).filter(|&i| cats[i].as_deref().is_some_and(&mut is_named)).collect()
+        (0..n).filter(|&i| cats[i].as_deref().is_some_and(|c| is_named(c, false))).collect()
     };
     if !named.is_empty() && named.len() <= cap {
         named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));

@@ -273,3 +273,31 @@ fn nested_keys_that_are_data_match_the_question() {
     assert_eq!(out.matches("minimist").count(), 2, "{out}");
     assert!(saved(&text, &out) >= 0.5, "saved {:.3}", saved(&text, &out));
 }
+
+#[test]
+fn a_categorical_value_the_question_spells_in_several_words_is_named() {
+    // Crates by name with SPDX expressions; two are `Unlicense OR MIT`.
+    let mut crates = Map::new();
+    for i in 0..80 {
+        let license = match i {
+            19 | 53 => "Unlicense OR MIT",
+            4 => "MIT",
+            _ if i % 7 == 0 => "Apache-2.0 OR MIT",
+            _ => "MIT OR Apache-2.0",
+        };
+        crates.insert(
+            format!("crate{i}"),
+            json!({"version": format!("0.{i}.3"), "license": license, "edition": "2021",
+                   "manifest_path": format!("/home/dev/.cargo/registry/src/crate{i}-0.{i}.3/Cargo.toml"),
+                   // Many descriptions mention the licences too: only the licence field tells.
+                   "description": if i % 3 == 0 { format!("Block {i}, formerly Unlicense, now MIT") } else { format!("Building block number {i} for parsers and text search") }}),
+        );
+    }
+    let doc = json!({"packages": crates});
+    let text = doc.to_string();
+    let out = lossy(&text, "Which of these crates are licensed Unlicense OR MIT?");
+    for must in ["crate19-0.19.3/Cargo.toml", "crate53-0.53.3/Cargo.toml"] {
+        assert!(out.contains(must), "{must} missing:\n{out}");
+    }
+    assert!(saved(&text, &out) >= 0.5, "saved {:.3}", saved(&text, &out));
+}
