@@ -15,6 +15,20 @@ const KEPT: &str = "\u{0}kept";
 const MAP_CUT: &str = "\u{0}map cut";
 const DROPPED: &str = "\u{0}dropped";
 
+/// A cut map as read back: (entries in the source, kept keys, listed dropped keys).
+pub(super) type MapCut = (usize, Vec<String>, Option<Vec<String>>);
+
+/// The cut map `v` reads back as, if it is one.
+pub(super) fn map_cut(v: &Value) -> Option<MapCut> {
+    let n = v.get(MAP_CUT)?.as_u64()? as usize;
+    let kept = v.get(KEPT)?.as_object()?.keys().cloned().collect();
+    let dropped = v
+        .get(DROPPED)
+        .and_then(Value::as_array)
+        .map(|d| d.iter().filter_map(Value::as_str).map(str::to_owned).collect());
+    Some((n, kept, dropped))
+}
+
 /// Does `got` (read back from lossy output) agree with `src`: same values where shown, cut
 /// arrays' kept items equal to the source items at their indices, markers only where
 /// something was dropped?
@@ -141,12 +155,37 @@ fn header(s: &str) -> Option<Header<'_>> {
     Some(Header { n, shown, cols: rest.strip_prefix(' ') })
 }
 
-/// A cut map's header `(N entries, K shown)`: (N, K).
-fn map_header(s: &str) -> Option<(usize, usize)> {
+/// A map header: `(N entries)` or `(N entries, K shown)`, then maybe ` (key),columns`.
+struct MapHeader<'t> {
+    n: usize,
+    shown: Option<usize>,
+    cols: Option<&'t str>,
+}
+
+fn map_header(s: &str) -> Option<MapHeader<'_>> {
     let (n, rest) = number_prefix(s.strip_prefix('(')?)?;
-    let rest = rest.strip_prefix(" entries, ").or_else(|| rest.strip_prefix(" entry, "))?;
-    let (k, rest) = number_prefix(rest)?;
-    (rest == " shown)").then_some((n, k))
+    let rest = rest.strip_prefix(" entries").or_else(|| rest.strip_prefix(" entry"))?;
+    let (shown, rest) = match rest.strip_prefix(", ") {
+        Some(r) => {
+            let (k, r) = number_prefix(r)?;
+            (Some(k), r.strip_prefix(" shown")?)
+        }
+        None => (None, rest),
+    };
+    let rest = rest.strip_prefix(')')?;
+    let cols = match rest {
+        "" => None,
+        r => Some(r.strip_prefix(" (key),")?),
+    };
+    Some(MapHeader { n, shown, cols })
+}
+
+/// Which first column a table's rows have.
+#[derive(Clone, Copy, PartialEq)]
+enum Lead {
+    None,
+    Index,
+    Key,
 }
 
 /// The keys of an `(omitted keys: a, "b, c")` line.
@@ -279,10 +318,25 @@ impl<'t> Reader<'t> {
         Ok((k, scalar(rest)?))
     }
 
-    /// A cut map whose entries sit at `level`, after its header: the kept entries, the marker
-    /// counting the rest, maybe the list of their keys.
-    fn map(&mut self, level: usize, (n, k): (usize, usize)) -> Result<Value, String> {
-        let kept = self.fields(level)?;
+    /// A map whose entries sit at `level`, after its header: table rows or (cut) entry
+    /// blocks; when cut, then the marker counting the rest and maybe the list of their keys.
+    fn map(&mut self, level: usize, h: MapHeader<'_>) -> Result<Value, String> {
+        let kept: Map<String, Value> = match h.cols {
+            Some(cols) => self
+                .table(level, cols, Lead::Key)?
+                .into_iter()
+                .map(|(_, k, v)| (k.unwrap_or_default(), v))
+                .collect(),
+            None if h.shown.is_some() => self.fields(level)?,
+            None => return Err("a whole map is only written as a table".into()),
+        };
+        let Some(k) = h.shown else {
+            if kept.len() != h.n {
+                return Err(format!("map header says {} entries, read {}", h.n, kept.len()));
+            }
+            return Ok(Value::Object(kept));
+        };
+        let n = h.n;
         if kept.len() != k {
             return Err(format!("map header says {k} shown, read {}", kept.len()));
         }
@@ -316,7 +370,10 @@ impl<'t> Reader<'t> {
     fn array(&mut self, level: usize, h: Header<'_>) -> Result<Value, String> {
         let cut = h.shown.is_some();
         let items = match h.cols {
-            Some(cols) => self.table(level, cols, cut)?,
+            Some(cols) => {
+                let lead = if cut { Lead::Index } else { Lead::None };
+                self.table(level, cols, lead)?.into_iter().map(|(i, _, v)| (i, v)).collect()
+            }
             None => self.list(level, cut)?,
         };
         let Some(k) = h.shown else {
@@ -346,8 +403,19 @@ impl<'t> Reader<'t> {
         Ok(Value::Object(obj))
     }
 
-    fn table(&mut self, level: usize, cols: &str, cut: bool) -> Result<Vec<(usize, Value)>, String> {
-        let cols = if cut { cols.strip_prefix("#,").ok_or("cut table without # column")? } else { cols };
+    /// Table rows: (index, key, item); the index counts rows unless the table has one.
+    #[allow(clippy::type_complexity)]
+    fn table(
+        &mut self,
+        level: usize,
+        cols: &str,
+        lead: Lead,
+    ) -> Result<Vec<(usize, Option<String>, Value)>, String> {
+        let cols = if lead == Lead::Index {
+            cols.strip_prefix("#,").ok_or("cut table without # column")?
+        } else {
+            cols
+        };
         let paths: Vec<Vec<String>> = cells(cols)
             .into_iter()
             .map(|c| {
@@ -374,14 +442,26 @@ impl<'t> Reader<'t> {
                 break;
             }
             self.pos += 1;
-            let (idx, line) = match cut {
-                true => {
+            let (idx, line) = match lead {
+                Lead::Index => {
                     let (i, rest) = number_prefix(line).ok_or("row without index")?;
                     (i, rest.strip_prefix(',').ok_or("row without index")?)
                 }
-                false => (rows.len(), line),
+                _ => (rows.len(), line),
             };
-            let cells = cells(line);
+            let mut cells = cells(line);
+            let key = match lead {
+                Lead::Key if cells.is_empty() => return Err("row without key".into()),
+                Lead::Key => {
+                    let k = cells.remove(0);
+                    Some(if k.starts_with('"') {
+                        serde_json::from_str::<String>(k).map_err(|e| format!("key {k:?}: {e}"))?
+                    } else {
+                        k.to_owned()
+                    })
+                }
+                _ => None,
+            };
             if cells.len() != paths.len() {
                 return Err(format!("{} cells for {} columns: {line:?}", cells.len(), paths.len()));
             }
@@ -395,7 +475,7 @@ impl<'t> Reader<'t> {
                 let path: Vec<String> = path.split('.').map(str::to_owned).collect();
                 insert(&mut obj, &path, v.clone())?;
             }
-            rows.push((idx, Value::Object(obj)));
+            rows.push((idx, key, Value::Object(obj)));
         }
         Ok(rows)
     }
