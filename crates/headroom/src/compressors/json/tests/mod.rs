@@ -583,3 +583,12 @@ fn generated_documents_round_trip_and_never_fail() {
     assert!(cuts >= 10, "only {cuts} documents were cut");
     assert!(map_cuts >= 5, "only {map_cuts} documents had a map cut");
 }
+
+#[test]
+#[ignore = "prints the lossy output for JSON_FILE and QUESTION, for inspection"]
+fn compress_file() {
+    let (Ok(path), Ok(q)) = (std::env::var("JSON_FILE"), std::env::var("QUESTION")) else { return };
+    let text = std::fs::read_to_string(path).unwrap();
+    let out = lossy(&text, &q);
+    println!("{out}\n--- {} -> {} tokens", tokens(&text), tokens(&out));
+}
