@@ -58,7 +58,7 @@ pub(super) fn shape<'a, 'n>(items: &[&'n Node<'a>]) -> Option<Table<'a, 'n>> {
     let mut filled = 0usize;
     for col in &columns {
         for item in items {
-            let Some(v) = at(*item, col) else { continue };
+            let Some(v) = at(item, col) else { continue };
             filled += 1;
             if v.is_container() && !compact_len_at_most(v, MAX_CONTAINER_CELL) {
                 return None;
@@ -81,7 +81,7 @@ pub(super) fn shape<'a, 'n>(items: &[&'n Node<'a>]) -> Option<Table<'a, 'n>> {
         table.columns.push(col);
     }
     // A row with no cell at all would be a blank line.
-    if items.iter().any(|i| table.columns.iter().all(|c| at(*i, c).is_none())) {
+    if items.iter().any(|i| table.columns.iter().all(|c| at(i, c).is_none())) {
         return None;
     }
     Some(table)
@@ -94,7 +94,7 @@ fn constant<'a, 'n>(items: &[&'n Node<'a>], path: &[&'a str]) -> Option<&'n Node
         return None;
     }
     let first = at(*items.first()?, path)?;
-    items.iter().skip(1).all(|i| at(*i, path) == Some(first)).then_some(first)
+    items.iter().skip(1).all(|i| at(i, path) == Some(first)).then_some(first)
 }
 
 /// Add the leaf columns under `prefix` for `rows` (the objects at `prefix` in each item).
