@@ -3,11 +3,13 @@
 //! The document is read by our own parser ([`parse`]) so every number and string is written
 //! back exactly as it was in the source. The lossless step re-emits it as an outline in which
 //! uniform arrays of objects are header-plus-rows tables ([`table`], [`render`]), or as compact
-//! JSON if that is smaller. The lossy step ([`select`]) cuts large arrays down to the items that
-//! matter for the question ([`priority`] says why an item matters), with one retrieval marker
-//! per cut array; it also cuts long multi-line strings to their telling lines ([`text`]) and
-//! replaces long encoded blobs and value-free schema trees by markers.
+//! JSON if that is smaller. The lossy step ([`select`]) cuts large arrays, and large keyed maps
+//! (objects keyed by data, [`keyed`]), down to the items that matter for the question
+//! ([`priority`] says why an item matters), with one retrieval marker per cut collection; it
+//! also cuts long multi-line strings to their telling lines ([`text`]) and replaces long
+//! encoded blobs and value-free schema trees by markers.
 
+mod keyed;
 mod parse;
 mod priority;
 mod render;

@@ -3,8 +3,9 @@
 //! An item names an identifier from the question, carries an error in its values, is an
 //! anomaly (a rare value, a null where the column is usually filled, a numeric extreme), ranks
 //! first by a score-like field, matches the question's words (stemmed BM25), or sits at either
-//! end. Rules that single out a few items force them (priority >= [`FORCED`]); rules that match
-//! many only rank.
+//! end. A keyed map's entries are items too: the key is one more value, and a key the question
+//! spells (an identifier in any case, or all of the key's words) names its entry. Rules that
+//! single out a few items force them (priority >= [`FORCED`]); rules that match many only rank.
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -25,6 +26,9 @@ const CATEGORY_MAX_LEN: usize = 60;
 /// "can't" or "error" is conversation, not a report) only by a short first line.
 const ERROR_TEXT_MAX: usize = 300;
 const ERROR_LINE_MAX: usize = 120;
+/// The column path of a map entry's key (no JSON key path reads like this: paths never start
+/// with `(`).
+const KEY_PATH: &str = "(key)";
 /// Arrays at least this long have their items read in parallel.
 pub(super) const PARALLEL_ITEMS: usize = 256;
 /// Anomaly rules (rare values, unusual nulls) need this many items to mean anything.
@@ -60,6 +64,8 @@ struct Item<'a, 'n> {
     leaves: Vec<(Cow<'a, str>, &'n Node<'a>)>,
     /// Any string value carrying an error word.
     error: bool,
+    /// A map entry's key, decoded.
+    key: Option<Cow<'a, str>>,
 }
 
 /// Which words an item already has, by hash: no allocation per word, a linear scan while an
@@ -105,10 +111,12 @@ struct Reader<'c> {
     path: String,
     word: String,
     seen: SeenWords,
+    /// Hashes of the nested keys whose words count (see [`data_keys`]).
+    data_keys: &'c HashSet<u64>,
 }
 
 impl<'c> Reader<'c> {
-    fn new(cx: &'c Context<'c>) -> Self {
+    fn new(cx: &'c Context<'c>, data_keys: &'c HashSet<u64>) -> Self {
         Reader {
             cx,
             want_text: !cx.query.identifiers.is_empty(),
@@ -116,10 +124,12 @@ impl<'c> Reader<'c> {
             path: String::new(),
             word: String::new(),
             seen: SeenWords::default(),
+            data_keys,
         }
     }
 
-    fn item<'a, 'n>(&mut self, node: &'n Node<'a>) -> Item<'a, 'n> {
+    /// Read one item; `key` is a map entry's key (as a string node).
+    fn item<'a, 'n>(&mut self, node: &'n Node<'a>, key: Option<&'n Node<'a>>) -> Item<'a, 'n> {
         // Sized for a typical record: growing from empty cost more than the rest of the walk.
         let cap = |want: bool| if want { 256 } else { 0 };
         let mut it = Item {
@@ -127,11 +137,37 @@ impl<'c> Reader<'c> {
             words: String::with_capacity(cap(self.want_words)),
             leaves: Vec::with_capacity(16),
             error: false,
+            key: None,
         };
         self.seen.clear();
         self.path.clear();
+        if let Some(k @ Node::Str(raw)) = key {
+            self.key(k, raw, &mut it);
+        }
         self.walk(node, true, &mut it);
         it
+    }
+
+    /// A key is a value like any other, except that it names rather than reports (no error
+    /// check) and its camelCase words count as words (`LoggingLevel` is `logging level`).
+    fn key<'a, 'n>(&mut self, node: &'n Node<'a>, raw: &'a str, it: &mut Item<'a, 'n>) {
+        let k = decode(raw);
+        it.leaves.push((Cow::Borrowed(KEY_PATH), node));
+        if self.want_text {
+            it.text.push_str(&k);
+            it.text.push('\n');
+        }
+        if self.want_words {
+            let (seen, words) = (&mut self.seen, &mut it.words);
+            for w in key_words(&k) {
+                let w = stem(&w);
+                if seen.insert(&w) {
+                    words.push_str(&w);
+                    words.push(' ');
+                }
+            }
+        }
+        it.key = Some(k);
     }
 
     fn walk<'a, 'n>(&mut self, node: &'n Node<'a>, leaf: bool, it: &mut Item<'a, 'n>) {
@@ -145,6 +181,8 @@ impl<'c> Reader<'c> {
                     }
                     let len = self.path.len();
                     if !self.path.is_empty() {
+                        // Keys below the top level are often data (`dependencies.minimist`).
+                        self.name(k, it);
                         self.path.push('.');
                     }
                     self.path.push_str(k);
@@ -157,6 +195,23 @@ impl<'c> Reader<'c> {
                 let path = leaf.then(|| Cow::Owned(self.path.clone()));
                 self.scalar(scalar, path, it);
             }
+        }
+    }
+
+    /// A nested key: text like a value (no leaf, no error check), and words when it is data.
+    fn name(&mut self, raw: &str, it: &mut Item<'_, '_>) {
+        if self.want_text {
+            it.text.push_str(&decode(raw));
+            it.text.push('\n');
+        }
+        if self.want_words && self.data_keys.contains(&key_hash(raw)) {
+            let (seen, words) = (&mut self.seen, &mut it.words);
+            for_each_stemmed_word(&decode(raw), &mut self.word, |w| {
+                if seen.insert(w) {
+                    words.push_str(w);
+                    words.push(' ');
+                }
+            });
         }
     }
 
@@ -205,6 +260,40 @@ impl<'c> Reader<'c> {
     }
 }
 
+fn key_hash(k: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    k.hash(&mut h);
+    h.finish()
+}
+
+/// Nested keys that only some items have are data (a package's dependency names, an
+/// endpoint's status codes): their words count as the item's. Keys most items share are
+/// schema (`owner.login`); matching a question word on every item would only blur the
+/// ranking. Occurrences are counted, not items: a key repeated inside one item is schema too.
+fn data_keys(items: &[&Node<'_>], cx: &Context<'_>) -> HashSet<u64> {
+    fn count<'a>(node: &Node<'a>, nested: bool, counts: &mut HashMap<&'a str, usize>) {
+        match node {
+            Node::Obj(fields) => {
+                for (k, v) in fields {
+                    if nested {
+                        *counts.entry(k).or_default() += 1;
+                    }
+                    count(v, true, counts);
+                }
+            }
+            Node::Arr(items) => items.iter().for_each(|v| count(v, nested, counts)),
+            _ => {}
+        }
+    }
+    if cx.query.terms.is_empty() {
+        return HashSet::default();
+    }
+    let mut counts = HashMap::default();
+    items.iter().for_each(|item| count(item, false, &mut counts));
+    let n = items.len();
+    counts.into_iter().filter(|&(_, c)| c * 2 <= n).map(|(k, _)| key_hash(k)).collect()
+}
+
 /// Words of a key path: segments split on punctuation and camelCase, lowercased.
 fn key_words(path: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -248,17 +337,30 @@ fn numeric(node: &Node<'_>) -> Option<f64> {
 }
 
 /// Priority of every item (see the module doc).
-pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) -> Scores {
+/// `keys` are a keyed map's keys, one per item.
+pub(super) fn priorities(
+    items: &[&Node<'_>],
+    keys: Option<&[&str]>,
+    cx: &Context<'_>,
+    max_rows: usize,
+) -> Scores {
     let n = items.len();
     let mut sc = Scores { p: vec![0.0; n], why: vec![""; n] };
     // A rule matching more items than this does not single anything out; it only ranks.
     let cap = (max_rows / 3).max(2);
+    let key_nodes: Vec<Node<'_>> = keys.unwrap_or_default().iter().map(|k| Node::Str(k)).collect();
+    let data_keys = data_keys(items, cx);
     // Items are independent: long arrays are read on all cores (collected in order).
     let rows: Vec<Item<'_, '_>> = if n >= PARALLEL_ITEMS {
-        items.par_iter().with_min_len(64).map_init(|| Reader::new(cx), |r, i| r.item(i)).collect()
+        items
+            .par_iter()
+            .enumerate()
+            .with_min_len(64)
+            .map_init(|| Reader::new(cx, &data_keys), |r, (i, item)| r.item(item, key_nodes.get(i)))
+            .collect()
     } else {
-        let mut r = Reader::new(cx);
-        items.iter().map(|i| r.item(i)).collect()
+        let mut r = Reader::new(cx, &data_keys);
+        items.iter().enumerate().map(|(i, item)| r.item(item, key_nodes.get(i))).collect()
     };
 
     // An even sample fills whatever budget the rules leave, so the reader sees the spread.
@@ -275,9 +377,11 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
 
     // Identifiers from the question: exact cells first, then bounded mentions anywhere.
     for id in &cx.query.identifiers {
+        // A key is matched in any case: a schema's `ResultType` is the question's `resultType`.
         let exact: Vec<usize> = (0..n)
             .filter(|&i| {
                 rows[i].leaves.iter().any(|(_, v)| v.scalar_text().map(decode).as_deref() == Some(id))
+                    || rows[i].key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(id))
             })
             .collect();
         let mentions: Vec<usize> = (0..n).filter(|&i| contains_bounded(&rows[i].text, id)).collect();
@@ -293,6 +397,11 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
             }
         }
     }
+
+    if keys.is_some() {
+        keys_spelled(&rows, cx, cap, &mut sc);
+    }
+    fields_present(items, cx, cap, &mut sc);
 
     // Errors in values.
     let errors: Vec<usize> = (0..n).filter(|&i| rows[i].error).collect();
@@ -320,6 +429,73 @@ pub(super) fn priorities(items: &[Node<'_>], cx: &Context<'_>, max_rows: usize) 
         words_of_question(&rows, cx, cap, &mut sc);
     }
     sc
+}
+
+/// Map entries whose key the question spells out word for word (`LoggingLevel` for "logging
+/// levels", `Tool` for "tool"): the question names them even without an identifier.
+fn keys_spelled(rows: &[Item<'_, '_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let terms: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
+    if terms.is_empty() {
+        return;
+    }
+    let spelled: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let words = r.key.as_deref().map(key_words).unwrap_or_default();
+            words.iter().any(|w| w.len() >= 3) && words.iter().all(|w| terms.contains(&stem(w)))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let force = spelled.len() <= cap;
+    for i in spelled {
+        sc.bump(i, if force { FORCED + 150.0 } else { 450.0 }, "key named");
+    }
+}
+
+/// Fields only a few items have (`deprecated`, `missing`, `licenses` where the rest say
+/// `license`) mark those items as unusual; when the question names such a field, they are
+/// what it asks about.
+fn fields_present(items: &[&Node<'_>], cx: &Context<'_>, cap: usize, sc: &mut Scores) {
+    let n = items.len();
+    if n < MIN_ITEMS_FOR_ANOMALIES {
+        return;
+    }
+    let mut presence: HashMap<&str, usize> = HashMap::default();
+    for item in items {
+        if let Node::Obj(fields) = item {
+            fields.iter().for_each(|(k, _)| *presence.entry(k).or_default() += 1);
+        }
+    }
+    let rare_max = (n / 20).max(1);
+    let terms: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
+    // Every word of the field's name (short ones aside): `lock_reason` for "lock reason", not
+    // `state_reason`.
+    let named = |k: &str| {
+        let words: Vec<String> = key_words(k).into_iter().filter(|w| w.len() >= 3).collect();
+        !words.is_empty() && words.iter().all(|w| terms.contains(&stem(w)))
+    };
+    // Each uncommon field: is the question asking for it?
+    let few: HashMap<&str, bool> = presence
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let asked = c <= cap && named(k);
+            (c <= rare_max || asked).then_some((k, asked))
+        })
+        .collect();
+    if few.is_empty() {
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        let Node::Obj(fields) = item else { continue };
+        for (k, _) in fields {
+            match few.get(k) {
+                Some(true) => sc.bump(i, FORCED, "named field"),
+                Some(false) => sc.bump(i, 200.0, "rare field"),
+                None => {}
+            }
+        }
+    }
 }
 
 /// Items whose words match the question's (stemmed BM25). Only scores clearly above the
@@ -597,24 +773,44 @@ fn categories<'a>(col: &Column<'_, 'a, '_>, cx: &Context<'_>, cap: usize, sc: &m
     }
     let term_stems: Vec<String> = cx.query.terms.iter().map(|t| stem(t)).collect();
     let mut buf = String::new();
-    let mut is_named = |c: &str| {
-        c != "null"
-            && may_be_word(c)
-            && cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
-                t.eq_ignore_ascii_case(c) || (may_stem_to(c, ts) && stem_word(c, &mut buf) == ts.as_str())
-            })
+    let mut is_term = |w: &str| {
+        cx.query.terms.iter().zip(&term_stems).any(|(t, ts)| {
+            t.eq_ignore_ascii_case(w) || (may_stem_to(w, ts) && stem_word(w, &mut buf) == ts.as_str())
+        })
+    };
+    // In a categorical column a value of several words is named too when the question has
+    // every one (`Unlicense OR MIT`; words under three letters aside): decided once per value.
+    let mut is_named = |c: &str, several: bool| {
+        if c == "null" {
+            return false;
+        }
+        if may_be_word(c) {
+            return is_term(c);
+        }
+        let mut words =
+            c.split(|ch: char| !ch.is_alphanumeric()).filter(|w| w.chars().count() >= 3).peekable();
+        several && words.peek().is_some() && words.all(&mut is_term)
     };
     // A categorical column repeats a handful of values: decide once per value.
     let named: Vec<usize> = if categorical {
-        let named_values: HashMap<&str, bool> = counts.keys().map(|&c| (c, is_named(c))).collect();
+        let named_values: HashMap<&str, bool> = counts.keys().map(|&c| (c, is_named(c, true))).collect();
         (0..n)
             .filter(|&i| cats[i].as_deref().and_then(|c| named_values.get(c)).copied().unwrap_or(false))
             .collect()
     } else {
-        (0..n).filter(|&i| cats[i].as_deref().is_some_and(&mut is_named)).collect()
+        (0..n).filter(|&i| cats[i].as_deref().is_some_and(|c| is_named(c, false))).collect()
     };
     if !named.is_empty() && named.len() <= cap {
         named.iter().for_each(|&i| sc.bump(i, FORCED, "named value"));
+    }
+    // The question names this column's usual values ("not MIT or ISC", "not Running"): it is
+    // about the column, and the few items holding any other value are the answer.
+    let filled: Vec<usize> = (0..n).filter(|&i| cats[i].as_deref() != Some("null")).collect();
+    if !named.is_empty() && named.len() * 2 >= filled.len() {
+        let others: Vec<usize> = filled.into_iter().filter(|i| named.binary_search(i).is_err()).collect();
+        if !others.is_empty() && others.len() <= cap.max(n / 6) {
+            others.iter().for_each(|&i| sc.bump(i, FORCED, "off named value"));
+        }
     }
 }
 

@@ -14,10 +14,21 @@
 //! strings are quoted (with their source escapes) only when bare text would be ambiguous.
 //! Empty cell = key absent. When items were dropped (lossy), the header says how many are
 //! shown, each kept item carries its original index (`#` column, or `- #i`), and one marker
-//! line names the exact number omitted. `tests/outline.rs` reads this form back.
+//! line names the exact number omitted. A cut keyed map reads the same way:
+//!
+//! ```text
+//! dependencies: (85 entries, 12 shown)
+//!   left-pad:
+//!     version: 1.3.0
+//!   [headroom: 73 entries omitted; retrieve hash=...]
+//!   (omitted keys: abbrev, archy, ...)
+//! ```
+//!
+//! `tests/outline.rs` reads this form back.
 
+use super::keyed::{self, omitted_keys};
 use super::parse::{is_number, Node};
-use super::select::Plan;
+use super::select::{MapCut, Plan};
 use super::table::{self, at, Table};
 use super::text;
 use crate::compressors::Context;
@@ -53,6 +64,31 @@ enum Slot {
     Item,
 }
 
+/// The first column of a table's rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lead {
+    /// A cut array's item index.
+    Index,
+    /// A keyed map's entry key.
+    Key,
+}
+
+/// A map entry's key as a table cell: bare when that reads back unambiguously (the key column
+/// is always text), else its JSON string.
+fn key_cell(out: &mut String, raw: &str) {
+    let bare = !raw.is_empty()
+        && raw.trim() == raw
+        && !raw.contains([',', '\\', '"', '[', ']', '{', '}'])
+        && !raw.starts_with(['(', '#', '-']);
+    if !bare {
+        out.push('"');
+    }
+    out.push_str(raw);
+    if !bare {
+        out.push('"');
+    }
+}
+
 /// May `raw` (a string body) be written without quotes in `slot`?
 fn bare_ok(raw: &str, slot: Slot) -> bool {
     !raw.is_empty()
@@ -81,7 +117,10 @@ impl Renderer<'_, '_> {
     pub(super) fn document(&self, root: &Node<'_>) -> String {
         let mut out = String::new();
         match root {
-            Node::Obj(fields) if !fields.is_empty() => self.fields(&mut out, 0, fields),
+            Node::Obj(fields) if !fields.is_empty() => match self.map_text(0, None, root) {
+                Some(text) => out.push_str(&text),
+                None => self.fields(&mut out, 0, fields),
+            },
             Node::Arr(items) if !items.is_empty() => self.array(&mut out, 0, None, items),
             other => {
                 self.scalar(&mut out, other, Slot::Field);
@@ -136,6 +175,41 @@ impl Renderer<'_, '_> {
         }
     }
 
+    /// `(85 entries, 12 shown)`: written where a cut map's value starts.
+    fn map_header(out: &mut String, n: usize, cut: &MapCut) {
+        let unit = if n == 1 { "entry" } else { "entries" };
+        out.push_str(&format!("({n} {unit}, {} shown)", cut.kept.len()));
+    }
+
+    /// A cut map's kept entries at `level`, then the marker and the dropped keys.
+    fn map_body(&self, out: &mut String, level: usize, fields: &[(&str, Node<'_>)], cut: &MapCut) {
+        for (k, v) in cut.kept.iter().filter_map(|&i| fields.get(i)) {
+            self.field(out, level, k, v);
+        }
+        self.map_tail(out, level, fields, cut);
+    }
+
+    /// The marker counting a cut map's dropped entries, and their keys when cheap.
+    fn map_tail(&self, out: &mut String, level: usize, fields: &[(&str, Node<'_>)], cut: &MapCut) {
+        let omitted = fields.len().saturating_sub(cut.kept.len());
+        if omitted == 0 {
+            return;
+        }
+        pad(out, level);
+        out.push_str(&self.cx.marker(omitted, "entries"));
+        out.push('\n');
+        if cut.list_keys {
+            let dropped = fields
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| cut.kept.binary_search(i).is_err())
+                .map(|(_, (k, _))| *k);
+            pad(out, level);
+            out.push_str(&omitted_keys(dropped));
+            out.push('\n');
+        }
+    }
+
     fn field(&self, out: &mut String, level: usize, key: &str, value: &Node<'_>) {
         if self.cx.lossy() {
             if let Some(keys) = schema_only(value).filter(|&k| k >= SCHEMA_MIN_KEYS) {
@@ -147,6 +221,94 @@ impl Renderer<'_, '_> {
                 return;
             }
         }
+        if let Some(text) = self.map_text(level, Some(key), value) {
+            out.push_str(&text);
+            return;
+        }
+        self.plain_field(out, level, key, value);
+    }
+
+    /// A keyed map under `key` (the root when `None`), when it was cut or reads better as a
+    /// table: a table when its values are uniform records and that costs fewer tokens, else
+    /// (cut) entry blocks. `None`: render it as any object.
+    fn map_text(&self, level: usize, key: Option<&str>, map: &Node<'_>) -> Option<String> {
+        let Node::Obj(fields) = map else { return None };
+        let cut = self.plan.map_cut(fields);
+        if cut.is_none() && !keyed::is_map(fields) {
+            return None;
+        }
+        let values: Vec<&Node<'_>> = fields.iter().map(|(_, v)| v).collect();
+        let table = table::shape(&values).map(|t| {
+            let mut s = String::new();
+            self.map_table(&mut s, level, key, fields, &t, cut);
+            s
+        });
+        if cut.is_none() && table.is_none() {
+            return None;
+        }
+        let mut other = String::new();
+        match (cut, key) {
+            (Some(cut), _) => {
+                if let Some(k) = key {
+                    pad(&mut other, level);
+                    Self::key(&mut other, k);
+                    other.push_str(": ");
+                }
+                Self::map_header(&mut other, fields.len(), cut);
+                other.push('\n');
+                self.map_body(&mut other, if key.is_some() { level + 1 } else { level }, fields, cut);
+            }
+            (None, Some(k)) => self.plain_field(&mut other, level, k, map),
+            (None, None) => self.fields(&mut other, level, fields),
+        }
+        // A table is only worth it where it wins.
+        match table {
+            Some(t) if !self.cx.counter.no_larger(&other, &t) => Some(t),
+            _ if cut.is_some() => Some(other),
+            _ => None,
+        }
+    }
+
+    /// A map as a table: `(N entries[, K shown]) (key),columns`, one row per kept entry, then
+    /// (cut) the marker and the dropped keys.
+    fn map_table(
+        &self,
+        out: &mut String,
+        level: usize,
+        key: Option<&str>,
+        fields: &[(&str, Node<'_>)],
+        t: &Table<'_, '_>,
+        cut: Option<&MapCut>,
+    ) {
+        let child = if key.is_some() { level + 1 } else { level };
+        pad(out, level);
+        if let Some(k) = key {
+            Self::key(out, k);
+            out.push_str(": ");
+        }
+        let n = fields.len();
+        let unit = if n == 1 { "entry" } else { "entries" };
+        match cut {
+            Some(cut) => out.push_str(&format!("({n} {unit}, {} shown)", cut.kept.len())),
+            None => out.push_str(&format!("({n} {unit})")),
+        }
+        let all: Vec<usize>;
+        let rows: &[usize] = match cut {
+            Some(cut) => &cut.kept,
+            None => {
+                all = (0..n).collect();
+                &all
+            }
+        };
+        let body = rows.iter().filter_map(|&i| fields.get(i).map(|(k, v)| (i, *k, v)));
+        self.table(out, child, t, Some(Lead::Key), body);
+        if let Some(cut) = cut {
+            self.map_tail(out, child, fields, cut);
+        }
+    }
+
+    /// How a field's value is written when it is not a keyed map.
+    fn plain_field(&self, out: &mut String, level: usize, key: &str, value: &Node<'_>) {
         match value {
             Node::Arr(items) if !items.is_empty() => self.array(out, level, Some(key), items),
             Node::Obj(fields) if !fields.is_empty() && !inline_object(value) => {
@@ -204,11 +366,14 @@ impl Renderer<'_, '_> {
             r.list(&mut s, child, items, &rows, kept.is_some());
             s
         };
-        let text = match table::shape(items) {
+        let refs: Vec<&Node<'_>> = items.iter().collect();
+        let text = match table::shape(&refs) {
             Some(t) => {
                 let mut s = String::new();
                 self.header(&mut s, level, key, items.len(), kept.map(<[usize]>::len));
-                self.table(&mut s, child, items, &t, &rows, kept.is_some());
+                let lead = kept.is_some().then_some(Lead::Index);
+                let body = rows.iter().filter_map(|&r| Some((r, "", items.get(r)?)));
+                self.table(&mut s, child, &t, lead, body);
                 let list = as_list(self);
                 // A table is only worth it where it wins.
                 if !self.cx.counter.no_larger(&list, &s) {
@@ -253,18 +418,21 @@ impl Renderer<'_, '_> {
         out.push(']');
     }
 
-    fn table(
+    /// Column names, the constants line and one row per item. `lead` is the first column:
+    /// an array item's index (`#`) or a map entry's key (`(key)`); rows are (index, key, item).
+    fn table<'n, 'a: 'n>(
         &self,
         out: &mut String,
         child: usize,
-        items: &[Node<'_>],
         t: &Table<'_, '_>,
-        rows: &[usize],
-        idx: bool,
+        lead: Option<Lead>,
+        rows: impl Iterator<Item = (usize, &'n str, &'n Node<'a>)>,
     ) {
         out.push(' ');
-        if idx {
-            out.push_str("#,");
+        match lead {
+            Some(Lead::Index) => out.push_str("#,"),
+            Some(Lead::Key) => out.push_str("(key),"),
+            None => {}
         }
         for (i, col) in t.columns.iter().enumerate() {
             if i > 0 {
@@ -295,12 +463,18 @@ impl Renderer<'_, '_> {
             }
             out.push_str("})\n");
         }
-        for &r in rows {
-            let Some(item) = items.get(r) else { continue };
+        for (r, k, item) in rows {
             pad(out, child);
-            if idx {
-                out.push_str(&r.to_string());
-                out.push(',');
+            match lead {
+                Some(Lead::Index) => {
+                    out.push_str(&r.to_string());
+                    out.push(',');
+                }
+                Some(Lead::Key) => {
+                    key_cell(out, k);
+                    out.push(',');
+                }
+                None => {}
             }
             for (i, col) in t.columns.iter().enumerate() {
                 if i > 0 {
@@ -324,6 +498,13 @@ impl Renderer<'_, '_> {
                 out.push_str(&format!(" #{r}"));
             }
             match item {
+                Node::Obj(fields) if self.plan.map_cut(fields).is_some() => {
+                    let Some(cut) = self.plan.map_cut(fields) else { continue };
+                    out.push(' ');
+                    Self::map_header(out, fields.len(), cut);
+                    out.push('\n');
+                    self.map_body(out, child + 1, fields, cut);
+                }
                 Node::Obj(fields) if !fields.is_empty() && !inline_object(item) => {
                     let mut body = String::new();
                     self.fields(&mut body, child + 1, fields);

@@ -43,12 +43,13 @@ fn plain_key(k: &str) -> bool {
         && !k.contains(['.', ',', '\\', ':', '{', '}', '[', ']', '"'])
 }
 
-/// The table shape of `items`, or `None` if they are not a uniform array of objects.
-pub(super) fn shape<'a, 'n>(items: &'n [Node<'a>]) -> Option<Table<'a, 'n>> {
+/// The table shape of `items` (an array's items, or a keyed map's values), or `None` if they
+/// are not uniform objects.
+pub(super) fn shape<'a, 'n>(items: &[&'n Node<'a>]) -> Option<Table<'a, 'n>> {
     if items.len() < 2 || !items.iter().all(|i| matches!(i, Node::Obj(_))) {
         return None;
     }
-    let rows: Vec<Option<&Node<'a>>> = items.iter().map(Some).collect();
+    let rows: Vec<Option<&Node<'a>>> = items.iter().map(|i| Some(*i)).collect();
     let mut columns = Vec::new();
     collect(&rows, &mut Vec::new(), &mut columns)?;
     if columns.is_empty() || columns.len() > MAX_COLUMNS {
@@ -87,12 +88,12 @@ pub(super) fn shape<'a, 'n>(items: &'n [Node<'a>]) -> Option<Table<'a, 'n>> {
 }
 
 /// The value shared by every row at `path`, if there is one.
-fn constant<'a, 'n>(items: &'n [Node<'a>], path: &[&'a str]) -> Option<&'n Node<'a>> {
+fn constant<'a, 'n>(items: &[&'n Node<'a>], path: &[&'a str]) -> Option<&'n Node<'a>> {
     // A lifted key is written as a dotted path; a lone key with a dot would read as a path.
     if items.len() < MIN_ROWS_FOR_CONSTANTS || (path.len() == 1 && path.iter().any(|k| k.contains('.'))) {
         return None;
     }
-    let first = at(items.first()?, path)?;
+    let first = at(*items.first()?, path)?;
     items.iter().skip(1).all(|i| at(i, path) == Some(first)).then_some(first)
 }
 
@@ -148,7 +149,7 @@ mod tests {
         )
         .unwrap();
         let Node::Arr(items) = &doc else { unreachable!() };
-        let t = shape(items).unwrap();
+        let t = shape(&items.iter().collect::<Vec<_>>()).unwrap();
         assert_eq!(t.columns, vec![vec!["id"], vec!["owner", "login"], vec!["tags"]]);
         assert_eq!(t.constants.len(), 1);
         assert_eq!(t.constants[0].0, vec!["owner", "type"]);
@@ -158,9 +159,9 @@ mod tests {
     fn ragged_or_scalar_arrays_are_not_tables() {
         let ragged = parse(r#"[{"a":1},{"b":2},{"c":3},{"d":4}]"#).unwrap();
         let Node::Arr(items) = &ragged else { unreachable!() };
-        assert!(shape(items).is_none());
+        assert!(shape(&items.iter().collect::<Vec<_>>()).is_none());
         let mixed = parse(r#"[{"a":1},2]"#).unwrap();
         let Node::Arr(items) = &mixed else { unreachable!() };
-        assert!(shape(items).is_none());
+        assert!(shape(&items.iter().collect::<Vec<_>>()).is_none());
     }
 }

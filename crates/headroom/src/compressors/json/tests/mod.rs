@@ -1,6 +1,7 @@
 //! Crusher tests: table form on real snippets, lossless guarantees, never-silent drops, and the
 //! corpus targets over every JSON case.
 
+mod keyed;
 mod outline;
 
 use headroom_testkit::corpus::{default_dir, load, Case};
@@ -235,7 +236,8 @@ fn priorities_name_their_reasons() {
         hash: ContentHash::of(text),
         target_ratio: None,
     };
-    let scores = super::priority::priorities(items, &cx, 40);
+    let refs: Vec<&super::parse::Node<'_>> = items.iter().collect();
+    let scores = super::priority::priorities(&refs, None, &cx, 40);
     let name = |i: usize| items[i].get("Name").and_then(|n| n.scalar_text()).unwrap();
     let why = |wanted: &str| -> Vec<&str> {
         (0..items.len()).filter(|&i| scores.why[i] == wanted).map(name).collect()
@@ -380,6 +382,9 @@ fn lossless_output_reads_back_to_the_source() {
             r##"{"":1,"a,b":[{"#":1,"c\"d":"e\\f"},{"#":2,"c\"d":"\u00e9"}],"nested":{"deep":{"deeper":[{"x":1},{"y":2}]}}}"##,
             r#"[[{"a":1,"b":2},{"a":3,"b":4}],[{"a":5,"b":6}]]"#,
             r#"{"x":[{"a":1},{},{"a":2}],"y":[{"a":1,"b":1},{"a":1,"b":1},{"a":1,"b":1}]}"#,
+            // Keyed maps read as tables: keys that need quoting in the key column.
+            r##"{"m":{"a, b":{"v":1,"w":"x"},"":{"v":2,"w":"y"},"[1]":{"v":3,"w":"z"},"(p)":{"v":4,"w":"q"},"#":{"v":5,"w":"r"},"-":{"v":6,"w":"s"},"x\"y":{"v":7,"w":"t"},"12":{"v":8,"w":"u"},"null":{"v":9,"w":"v"}}}"##,
+            r#"{"k1":{"a":1,"b":[1]},"k2":{"a":2,"b":[]},"k3":{"a":3},"k4":{"a":4},"k5":{"a":5},"k6":{"a":6},"k7":{"a":7},"k8":{"a":8,"b":{"c":1}}}"#,
         ]
         .map(str::to_owned),
     );
@@ -411,8 +416,9 @@ fn lossless_output_reads_back_to_the_source() {
 #[ignore = "prints compressed outputs for inspection"]
 fn dump_corpus_outputs() {
     let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/json-dump".into());
+    let corpus = std::env::var("CORPUS_DIR").map_or_else(|_| default_dir(), std::path::PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
-    for case in load(&default_dir()).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
+    for case in load(&corpus).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
         for (i, text) in case.tool_outputs().iter().enumerate() {
             if crate::detect::detect(text) != ContentKind::Json {
                 continue;
@@ -493,6 +499,7 @@ impl Gen {
                     .collect()
             }
             (_, 3) => (0..self.next() % 6).map(|_| self.value(depth - 1)).collect(),
+            _ if self.next().is_multiple_of(3) => self.map(depth),
             _ => {
                 let mut o = serde_json::Map::new();
                 for _ in 0..self.next() % 6 {
@@ -504,10 +511,58 @@ impl Gen {
     }
 }
 
+impl Gen {
+    /// A keyed map: many entries under awkward data keys, values records of one shape (some
+    /// nested) or strings; long ones get cut when lossy.
+    fn map(&mut self, depth: u32) -> serde_json::Value {
+        let keys = [
+            "pkg",
+            "a, b",
+            "",
+            "x)",
+            "[1 item]",
+            "(paren",
+            "- dash",
+            "#h",
+            "k:v",
+            " pad",
+            "q\"d",
+            "é/ü",
+            "[headroom: x]",
+        ];
+        let fields = ["version", "license", "a.b", "x,y", "", "path"];
+        let n = 8 + self.next() % if self.next().is_multiple_of(2) { 120 } else { 20 };
+        let scalars = self.next().is_multiple_of(4);
+        let mut o = serde_json::Map::new();
+        for i in 0..n {
+            let key = format!(
+                "{}{}",
+                self.pick(&keys),
+                if self.next().is_multiple_of(9) { String::new() } else { i.to_string() }
+            );
+            let v = if scalars {
+                serde_json::Value::String(format!(
+                    "{} {i}",
+                    self.pick(&["v", "ERROR: disk full", "1.0.0", "a, b"])
+                ))
+            } else {
+                let mut r = serde_json::Map::new();
+                for f in fields.iter().take(2 + (self.next() % 4) as usize) {
+                    let deep = depth > 1 && self.next().is_multiple_of(6);
+                    r.insert((*f).to_owned(), if deep { self.value(depth - 1) } else { self.scalar() });
+                }
+                serde_json::Value::Object(r)
+            };
+            o.insert(key, v);
+        }
+        serde_json::Value::Object(o)
+    }
+}
+
 #[test]
 fn generated_documents_round_trip_and_never_fail() {
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
-    let mut cuts = 0;
+    let (mut cuts, mut map_cuts) = (0, 0);
     for _ in 0..100 {
         let doc = g.value(3);
         let text = if g.next().is_multiple_of(2) {
@@ -523,6 +578,17 @@ fn generated_documents_round_trip_and_never_fail() {
         let read = outline::decode(&cut).unwrap_or_else(|e| panic!("{e}\n--- {text}\n---\n{cut}"));
         outline::check(&doc, &read, "$").unwrap_or_else(|e| panic!("{e}\n---\n{cut}"));
         cuts += usize::from(!Marker::find_all(&cut).is_empty());
+        map_cuts += usize::from(Marker::find_all(&cut).iter().any(|m| m.unit == "entries"));
     }
     assert!(cuts >= 10, "only {cuts} documents were cut");
+    assert!(map_cuts >= 5, "only {map_cuts} documents had a map cut");
+}
+
+#[test]
+#[ignore = "prints the lossy output for JSON_FILE and QUESTION, for inspection"]
+fn compress_file() {
+    let (Ok(path), Ok(q)) = (std::env::var("JSON_FILE"), std::env::var("QUESTION")) else { return };
+    let text = std::fs::read_to_string(path).unwrap();
+    let out = lossy(&text, &q);
+    println!("{out}\n--- {} -> {} tokens", tokens(&text), tokens(&out));
 }

@@ -10,6 +10,24 @@ use crate::marker::Marker;
 /// Keys of the object a cut array reads back as: `{CUT: n, KEPT: [[index, item], ...]}`.
 const CUT: &str = "\u{0}cut";
 const KEPT: &str = "\u{0}kept";
+/// Keys of the object a cut map reads back as:
+/// `{MAP_CUT: n, KEPT: {key: value, ...}, DROPPED: [key, ...] (when listed)}`.
+const MAP_CUT: &str = "\u{0}map cut";
+const DROPPED: &str = "\u{0}dropped";
+
+/// A cut map as read back: (entries in the source, kept keys, listed dropped keys).
+pub(super) type MapCut = (usize, Vec<String>, Option<Vec<String>>);
+
+/// The cut map `v` reads back as, if it is one.
+pub(super) fn map_cut(v: &Value) -> Option<MapCut> {
+    let n = v.get(MAP_CUT)?.as_u64()? as usize;
+    let kept = v.get(KEPT)?.as_object()?.keys().cloned().collect();
+    let dropped = v
+        .get(DROPPED)
+        .and_then(Value::as_array)
+        .map(|d| d.iter().filter_map(Value::as_str).map(str::to_owned).collect());
+    Some((n, kept, dropped))
+}
 
 /// Does `got` (read back from lossy output) agree with `src`: same values where shown, cut
 /// arrays' kept items equal to the source items at their indices, markers only where
@@ -33,6 +51,27 @@ pub(super) fn check(src: &Value, got: &Value, path: &str) -> Result<(), String> 
                 let i = pair.get(0).and_then(Value::as_u64).ok_or("bad index")? as usize;
                 let item = items.get(i).ok_or_else(|| format!("at {path}: index {i} out of range"))?;
                 check(item, pair.get(1).ok_or("no item")?, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (Value::Object(entries), Value::Object(cut)) if cut.contains_key(MAP_CUT) => {
+            if cut.get(MAP_CUT) != Some(&Value::from(entries.len())) {
+                return fail();
+            }
+            let kept = cut.get(KEPT).and_then(Value::as_object).ok_or("no kept entries")?;
+            for (k, v) in kept {
+                let src = entries.get(k).ok_or_else(|| format!("at {path}: no key {k}"))?;
+                check(src, v, &format!("{path}.{k}"))?;
+            }
+            if let Some(dropped) = cut.get(DROPPED).and_then(Value::as_array) {
+                let mut all: Vec<&str> = kept.keys().map(String::as_str).collect();
+                all.extend(dropped.iter().filter_map(Value::as_str));
+                all.sort_unstable();
+                let mut want: Vec<&str> = entries.keys().map(String::as_str).collect();
+                want.sort_unstable();
+                if all != want {
+                    return Err(format!("at {path}: kept and listed keys {all:?} vs source {want:?}"));
+                }
             }
             Ok(())
         }
@@ -80,12 +119,16 @@ pub(super) fn decode(text: &str) -> Result<Value, String> {
     }
     let mut r = Reader { lines, pos: 0 };
     let first = r.lines.first().map(|l| l.1).ok_or("empty")?;
-    let v = match header(first) {
-        Some(h) => {
+    let v = match (header(first), map_header(first)) {
+        (Some(h), _) => {
             r.pos += 1;
             r.array(0, h)?
         }
-        None => Value::Object(r.fields(0)?),
+        (None, Some(h)) => {
+            r.pos += 1;
+            r.map(0, h)?
+        }
+        (None, None) => Value::Object(r.fields(0)?),
     };
     match r.lines.get(r.pos) {
         None => Ok(v),
@@ -110,6 +153,62 @@ fn header(s: &str) -> Option<Header<'_>> {
     };
     let rest = rest.strip_prefix(']')?;
     Some(Header { n, shown, cols: rest.strip_prefix(' ') })
+}
+
+/// A map header: `(N entries)` or `(N entries, K shown)`, then maybe ` (key),columns`.
+struct MapHeader<'t> {
+    n: usize,
+    shown: Option<usize>,
+    cols: Option<&'t str>,
+}
+
+fn map_header(s: &str) -> Option<MapHeader<'_>> {
+    let (n, rest) = number_prefix(s.strip_prefix('(')?)?;
+    let rest = rest.strip_prefix(" entries").or_else(|| rest.strip_prefix(" entry"))?;
+    let (shown, rest) = match rest.strip_prefix(", ") {
+        Some(r) => {
+            let (k, r) = number_prefix(r)?;
+            (Some(k), r.strip_prefix(" shown")?)
+        }
+        None => (None, rest),
+    };
+    let rest = rest.strip_prefix(')')?;
+    let cols = match rest {
+        "" => None,
+        r => Some(r.strip_prefix(" (key),")?),
+    };
+    Some(MapHeader { n, shown, cols })
+}
+
+/// Which first column a table's rows have.
+#[derive(Clone, Copy, PartialEq)]
+enum Lead {
+    None,
+    Index,
+    Key,
+}
+
+/// The keys of an `(omitted keys: a, "b, c")` line.
+fn omitted_keys(line: &str) -> Result<Vec<String>, String> {
+    let body =
+        line.strip_prefix("(omitted keys: ").and_then(|s| s.strip_suffix(')')).ok_or("bad key list")?;
+    let mut keys = Vec::new();
+    let mut rest = body;
+    loop {
+        let (k, after) = if rest.starts_with('"') {
+            let (k, after) = key(rest)?;
+            (k, after)
+        } else {
+            let end = rest.find(", ").unwrap_or(rest.len());
+            (rest[..end].to_owned(), &rest[end..])
+        };
+        keys.push(k);
+        match after.strip_prefix(", ") {
+            Some(r) => rest = r,
+            None if after.is_empty() => return Ok(keys),
+            None => return Err(format!("bad key list {line:?}")),
+        }
+    }
 }
 
 fn scalar(s: &str) -> Result<Value, String> {
@@ -188,7 +287,7 @@ impl<'t> Reader<'t> {
     fn fields(&mut self, level: usize) -> Result<Map<String, Value>, String> {
         let mut obj = Map::new();
         while let Some((l, line)) = self.peek() {
-            if l != level || line.starts_with('-') {
+            if l != level || line.starts_with('-') || line.starts_with("[headroom: ") {
                 break;
             }
             self.pos += 1;
@@ -209,6 +308,9 @@ impl<'t> Reader<'t> {
             if let Some(h) = header(rest) {
                 return Ok((k, self.array(level + 1, h)?));
             }
+            if let Some(h) = map_header(rest) {
+                return Ok((k, self.map(level + 1, h)?));
+            }
             if is_marker(rest) {
                 return Ok((k, Value::String(rest.to_owned())));
             }
@@ -216,11 +318,62 @@ impl<'t> Reader<'t> {
         Ok((k, scalar(rest)?))
     }
 
+    /// A map whose entries sit at `level`, after its header: table rows or (cut) entry
+    /// blocks; when cut, then the marker counting the rest and maybe the list of their keys.
+    fn map(&mut self, level: usize, h: MapHeader<'_>) -> Result<Value, String> {
+        let kept: Map<String, Value> = match h.cols {
+            Some(cols) => self
+                .table(level, cols, Lead::Key)?
+                .into_iter()
+                .map(|(_, k, v)| (k.unwrap_or_default(), v))
+                .collect(),
+            None if h.shown.is_some() => self.fields(level)?,
+            None => return Err("a whole map is only written as a table".into()),
+        };
+        let Some(k) = h.shown else {
+            if kept.len() != h.n {
+                return Err(format!("map header says {} entries, read {}", h.n, kept.len()));
+            }
+            return Ok(Value::Object(kept));
+        };
+        let n = h.n;
+        if kept.len() != k {
+            return Err(format!("map header says {k} shown, read {}", kept.len()));
+        }
+        let (l, line) = self.peek().ok_or("missing map marker")?;
+        let m = Marker::find_all(line);
+        let ok = l == level
+            && m.len() == 1
+            && m.first()
+                .is_some_and(|m| m.unit == "entries" && m.count == n - k && m.range == (0..line.len()));
+        if !ok {
+            return Err(format!("want a marker for {} entries, got {line:?}", n - k));
+        }
+        self.pos += 1;
+        let mut obj = Map::new();
+        obj.insert(MAP_CUT.into(), n.into());
+        obj.insert(KEPT.into(), Value::Object(kept));
+        if let Some((l, line)) = self.peek() {
+            if l == level && line.starts_with("(omitted keys: ") {
+                self.pos += 1;
+                let keys = omitted_keys(line)?;
+                if keys.len() != n - k {
+                    return Err(format!("{} keys listed for {} omitted", keys.len(), n - k));
+                }
+                obj.insert(DROPPED.into(), keys.into_iter().map(Value::String).collect());
+            }
+        }
+        Ok(Value::Object(obj))
+    }
+
     /// An array whose rows sit at `level`, after its header.
     fn array(&mut self, level: usize, h: Header<'_>) -> Result<Value, String> {
         let cut = h.shown.is_some();
         let items = match h.cols {
-            Some(cols) => self.table(level, cols, cut)?,
+            Some(cols) => {
+                let lead = if cut { Lead::Index } else { Lead::None };
+                self.table(level, cols, lead)?.into_iter().map(|(i, _, v)| (i, v)).collect()
+            }
             None => self.list(level, cut)?,
         };
         let Some(k) = h.shown else {
@@ -250,8 +403,19 @@ impl<'t> Reader<'t> {
         Ok(Value::Object(obj))
     }
 
-    fn table(&mut self, level: usize, cols: &str, cut: bool) -> Result<Vec<(usize, Value)>, String> {
-        let cols = if cut { cols.strip_prefix("#,").ok_or("cut table without # column")? } else { cols };
+    /// Table rows: (index, key, item); the index counts rows unless the table has one.
+    #[allow(clippy::type_complexity)]
+    fn table(
+        &mut self,
+        level: usize,
+        cols: &str,
+        lead: Lead,
+    ) -> Result<Vec<(usize, Option<String>, Value)>, String> {
+        let cols = if lead == Lead::Index {
+            cols.strip_prefix("#,").ok_or("cut table without # column")?
+        } else {
+            cols
+        };
         let paths: Vec<Vec<String>> = cells(cols)
             .into_iter()
             .map(|c| {
@@ -278,14 +442,26 @@ impl<'t> Reader<'t> {
                 break;
             }
             self.pos += 1;
-            let (idx, line) = match cut {
-                true => {
+            let (idx, line) = match lead {
+                Lead::Index => {
                     let (i, rest) = number_prefix(line).ok_or("row without index")?;
                     (i, rest.strip_prefix(',').ok_or("row without index")?)
                 }
-                false => (rows.len(), line),
+                _ => (rows.len(), line),
             };
-            let cells = cells(line);
+            let mut cells = cells(line);
+            let key = match lead {
+                Lead::Key if cells.is_empty() => return Err("row without key".into()),
+                Lead::Key => {
+                    let k = cells.remove(0);
+                    Some(if k.starts_with('"') {
+                        serde_json::from_str::<String>(k).map_err(|e| format!("key {k:?}: {e}"))?
+                    } else {
+                        k.to_owned()
+                    })
+                }
+                _ => None,
+            };
             if cells.len() != paths.len() {
                 return Err(format!("{} cells for {} columns: {line:?}", cells.len(), paths.len()));
             }
@@ -299,7 +475,7 @@ impl<'t> Reader<'t> {
                 let path: Vec<String> = path.split('.').map(str::to_owned).collect();
                 insert(&mut obj, &path, v.clone())?;
             }
-            rows.push((idx, Value::Object(obj)));
+            rows.push((idx, key, Value::Object(obj)));
         }
         Ok(rows)
     }
@@ -317,6 +493,10 @@ impl<'t> Reader<'t> {
                 let (i, r) =
                     number_prefix(rest.strip_prefix(" #").ok_or("item without index")?).ok_or("bad index")?;
                 (idx, rest) = (i, r);
+            }
+            if let Some(h) = rest.strip_prefix(' ').and_then(map_header) {
+                items.push((idx, self.map(level + 1, h)?));
+                continue;
             }
             if rest.is_empty() {
                 let (_, next) = self.peek().ok_or("missing item body")?;
