@@ -14,6 +14,8 @@ mod parse;
 mod plan;
 mod render;
 mod score;
+mod skeleton;
+mod thin;
 mod trim;
 
 use super::{CompressError, Compressor, Context, Transform};

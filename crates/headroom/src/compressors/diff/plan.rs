@@ -6,6 +6,8 @@ use super::blocks;
 use super::classify::{classify, identifier_finders, Collapse};
 use super::parse::{File, Hunk, Part};
 use super::score::score_hunks;
+use super::skeleton;
+use super::thin;
 use super::trim::{self, Trimmed};
 use crate::compressors::search::rank;
 use crate::compressors::Context;
@@ -50,15 +52,20 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let terms = rank::term_set(&query);
     let scores = score_hunks(parts, &files, &collapse, &query, &terms, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
+    let thinned = thin::masks(&files, &collapse, &query, &terms, cx);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
     // for its marker (decided again once hunks have dropped).
     let mut full: Vec<Vec<Trimmed<'a>>> = Vec::with_capacity(files.len());
     let mut hunks: Vec<Vec<Option<Trimmed<'a>>>> = Vec::with_capacity(files.len());
-    for f in &files {
+    for (f, thin) in files.iter().zip(&thinned) {
         let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
-        let masks: Vec<Vec<bool>> =
-            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, &terms, cx, strict)).collect();
+        let masks: Vec<Vec<bool>> = f
+            .hunks
+            .iter()
+            .zip(thin)
+            .map(|(h, t)| union(blocks::elide_mask(h, &query, &terms, cx, strict), t))
+            .collect();
         // Unbounded reach keeps every line: with nothing elided, that is the hunk as it is.
         let untrimmed = |(h, m): (&Hunk<'a>, &Vec<bool>)| {
             if m.contains(&true) {
@@ -129,7 +136,19 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
         }
     }
     settle_trimming(&mut hunks, &full);
+    skeleton::restore(&files, &scores, &mut hunks, total_bytes, asks_peripheral);
     Plan { collapse, hunks }
+}
+
+/// Lines elided by either mask (an empty mask elides nothing).
+fn union(mut a: Vec<bool>, b: &[bool]) -> Vec<bool> {
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    for (x, &y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
+    a
 }
 
 /// Per file, keep trimmed context only when it saves more than its marker costs.

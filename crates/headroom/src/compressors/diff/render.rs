@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::parse::{File, Hunk, Part};
 use super::plan::Plan;
-use super::trim::{Row, Trimmed};
+use super::trim::{Hidden, Row, Trimmed};
 use crate::compressors::Context;
 
 /// Lines joined by `\n`, written straight into one string.
@@ -82,11 +82,15 @@ fn render_file(
     }
     let mut run: Vec<&Hunk<'_>> = Vec::new();
     let mut trimmed = 0;
+    let mut hidden = Hidden::default();
     for (h, hunk) in file.hunks.iter().enumerate() {
         match hunks.get(h).and_then(Option::as_ref) {
             Some(t) => {
                 flush_run(out, &mut run, cx);
                 trimmed += t.dropped;
+                hidden.lines += t.hidden.lines;
+                hidden.removed += t.hidden.removed;
+                hidden.added += t.hidden.added;
                 for piece in &t.pieces {
                     out.line(&piece.header);
                     for row in &piece.rows {
@@ -104,6 +108,14 @@ fn render_file(
         }
     }
     flush_run(out, &mut run, cx);
+    if hidden.lines > 0 {
+        out.line_fmt(format_args!(
+            "(hunks cut to their definitions, -{} +{} lines) {}",
+            hidden.removed,
+            hidden.added,
+            cx.marker(hidden.lines, "lines")
+        ));
+    }
     if trimmed > 0 {
         out.line_fmt(format_args!("(unchanged context) {}", cx.marker(trimmed, "lines")));
     }
