@@ -52,7 +52,7 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let terms = rank::term_set(&query);
     let scores = score_hunks(parts, &files, &collapse, &query, &terms, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
-    let thinned = thin::masks(&files, &collapse, &query, &terms, cx);
+    let thinned = thin::masks(&files, &collapse, &query, &terms, cx, asks_peripheral);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
     // for its marker (decided again once hunks have dropped).
@@ -82,7 +82,14 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     // Small diffs are read whole but for context; big ones keep less.
     let default_keep = DEFAULT_KEEP + 0.3 * (-(total_bytes as f64) / 12_000.0).exp();
     let keep_share = cx.target_ratio.map_or(default_keep, |r| (1.0 - r).clamp(0.05, 0.95));
-    let budget = (total_bytes as f64 * keep_share) as usize;
+    // Lines thinned out of long runs are noise: they buy no room for other hunks.
+    let thinned_bytes: usize = files
+        .iter()
+        .zip(&thinned)
+        .flat_map(|(f, masks)| f.hunks.iter().zip(masks))
+        .flat_map(|(h, m)| h.lines.iter().zip(m).filter(|(_, &x)| x).map(|(l, _)| l.len() + 1))
+        .sum();
+    let budget = (total_bytes.saturating_sub(thinned_bytes) as f64 * keep_share) as usize;
     let mut est = estimate(parts, &collapse, &hunks);
     // Whole hunks drop only from big diffs; a small one reads fine once context is trimmed.
     if est > DROP_MIN_BYTES {

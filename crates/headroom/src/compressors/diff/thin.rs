@@ -27,7 +27,7 @@ const TELLING: f64 = 3.0;
 const DENSE_HITS: usize = 3;
 const DENSE_REACH: usize = 3;
 /// What counts as a hit for [`DENSE_HITS`].
-const DENSE_SCORE: f64 = 1.5;
+const DENSE_SCORE: f64 = 2.0;
 /// Error / security words make a line telling only in this share of the lines or fewer.
 const SIGNAL_SHARE: f64 = 0.1;
 /// Lines kept after a definition (the rest of its signature, the start of its body).
@@ -42,13 +42,15 @@ struct Run {
 }
 
 /// Per file, per hunk: one flag per body line, `true` for lines to print as a gap (empty when
-/// nothing is thinned). Collapsed files and an empty question thin nothing.
+/// nothing is thinned). Collapsed files and an empty question thin nothing; tests, docs and
+/// examples thin harder unless `tests_asked`.
 pub(super) fn masks(
     files: &[&File<'_>],
     collapse: &[Option<Collapse>],
     query: &Query,
     terms: &rank::Terms<'_>,
     cx: &Context<'_>,
+    tests_asked: bool,
 ) -> Vec<Vec<Vec<bool>>> {
     let mut out: Vec<Vec<Vec<bool>>> = files.iter().map(|f| vec![Vec::new(); f.hunks.len()]).collect();
     if query.is_empty() {
@@ -100,9 +102,10 @@ pub(super) fn masks(
         ) else {
             continue;
         };
-        let keep = keep_flags(score, doc, |i| {
-            errors_tell && err.get(i) == Some(&true) || security_tells && sec.get(i) == Some(&true)
-        });
+        let test_file = files.get(run.file).is_some_and(|f| rank::is_peripheral_path(f.path));
+        let signal =
+            |i: usize| errors_tell && err.get(i) == Some(&true) || security_tells && sec.get(i) == Some(&true);
+        let keep = keep_flags(score, doc, signal, test_file, tests_asked);
         let Some(mask) = out.get_mut(run.file).and_then(|r| r.get_mut(run.hunk)) else { continue };
         let lines = hunk.lines.get(run.start..run.end).unwrap_or(&[]);
         mark_gaps(mask, hunk.lines.len(), run.start, &keep, lines);
@@ -132,8 +135,17 @@ fn long_runs(hunk: &Hunk<'_>) -> Vec<(usize, usize)> {
     out
 }
 
-/// Which lines of one run stay: telling lines and their context, and the run's ends.
-fn keep_flags(score: &[f64], doc: &[&str], signal: impl Fn(usize) -> bool) -> Vec<bool> {
+/// Which lines of one run stay: telling lines and their context, and the run's ends. Inside
+/// tests nobody asked about (`in_test` at the start: a test file), only definitions and lines
+/// telling on their own stay.
+fn keep_flags(
+    score: &[f64],
+    doc: &[&str],
+    signal: impl Fn(usize) -> bool,
+    mut in_test: bool,
+    tests_asked: bool,
+) -> Vec<bool> {
+    let test_file = in_test;
     let n = doc.len();
     let mut keep = vec![false; n];
     let mut set = |from: usize, to: usize| {
@@ -145,15 +157,30 @@ fn keep_flags(score: &[f64], doc: &[&str], signal: impl Fn(usize) -> bool) -> Ve
     set(n - 1, n - 1);
     // Lines with some question term, counted over a sliding window.
     let hit: Vec<bool> = score.iter().map(|&s| s >= DENSE_SCORE).collect();
+    // A test attribute (`#[test]`, `@Test`) makes the next definition a test.
+    let mut attribute = false;
     for (i, line) in doc.iter().enumerate() {
         let s = score.get(i).copied().unwrap_or(0.0);
+        let definition = is_definition(line);
+        if definition {
+            let test = attribute
+                || rank::is_test_decl(line)
+                || rank::definition(line).is_some_and(|(_, name)| rank::is_test_name(name));
+            in_test = test || test_file;
+            attribute = false;
+        } else if rank::is_test_decl(line) {
+            in_test = true;
+            attribute = true;
+        }
+        let peripheral = in_test && !tests_asked;
         let lo = i.saturating_sub(DENSE_REACH);
-        let dense = hit.get(i) == Some(&true)
+        let dense = !peripheral
+            && hit.get(i) == Some(&true)
             && hit.get(lo..(i + DENSE_REACH + 1).min(n)).map_or(0, |w| w.iter().filter(|&&h| h).count())
                 >= DENSE_HITS;
-        if is_definition(line) {
-            set(i.saturating_sub(1), i + 1 + DEF_TAIL);
-        } else if s >= TELLING || dense || signal(i) {
+        if definition {
+            set(i.saturating_sub(1), i + if peripheral { 1 } else { 1 + DEF_TAIL });
+        } else if s >= TELLING || dense || !peripheral && signal(i) {
             set(i.saturating_sub(1), i + 1);
         }
     }
