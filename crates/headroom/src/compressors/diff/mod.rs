@@ -45,3 +45,5 @@ impl Compressor for DiffCompressor {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_runs;

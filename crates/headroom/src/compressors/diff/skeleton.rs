@@ -40,7 +40,8 @@ pub(super) fn restore<'a>(
             if lines.is_empty() {
                 continue;
             }
-            let bytes = lines.iter().filter_map(|&k| hunk.lines.get(k)).map(|l| l.len() + 1 + HEADER_BYTES).sum();
+            let bytes =
+                lines.iter().filter_map(|&k| hunk.lines.get(k)).map(|l| l.len() + 1 + HEADER_BYTES).sum();
             let score = scores.get(f).and_then(|s| s.get(h)).map_or(0.0, |s| s.total);
             found.push((score, f, h, lines, bytes));
         }

@@ -82,12 +82,6 @@ pub(super) fn masks(
     let errors_tell = errors.iter().filter(|&&e| e).count() <= cap;
     let security_tells = security.iter().filter(|&&s| s).count() <= cap;
 
-    if std::env::var("THIN_DEBUG").is_ok() {
-        eprintln!("THIN docs={} terms={:?} ids={:?}", docs.len(), query.terms, query.identifiers);
-        for (d, s) in docs.iter().zip(&scores) {
-            eprintln!("{s:5.2} {}", d.chars().take(100).collect::<String>());
-        }
-    }
     let mut at = 0;
     for run in &runs {
         let Some(hunk) = files.get(run.file).and_then(|f| f.hunks.get(run.hunk)) else { continue };
@@ -103,8 +97,9 @@ pub(super) fn masks(
             continue;
         };
         let test_file = files.get(run.file).is_some_and(|f| rank::is_peripheral_path(f.path));
-        let signal =
-            |i: usize| errors_tell && err.get(i) == Some(&true) || security_tells && sec.get(i) == Some(&true);
+        let signal = |i: usize| {
+            errors_tell && err.get(i) == Some(&true) || security_tells && sec.get(i) == Some(&true)
+        };
         let keep = keep_flags(score, doc, signal, test_file, tests_asked);
         let Some(mask) = out.get_mut(run.file).and_then(|r| r.get_mut(run.hunk)) else { continue };
         let lines = hunk.lines.get(run.start..run.end).unwrap_or(&[]);

@@ -133,7 +133,11 @@ pub(super) fn skeleton<'a>(hunk: &Hunk<'a>, lines: &[usize]) -> Option<Trimmed<'
             _ => {}
         }
     }
-    Some(Trimmed { pieces: pieces(hunk, &keep, |_| false), dropped: 0, hidden: Hidden { lines, removed, added } })
+    Some(Trimmed {
+        pieces: pieces(hunk, &keep, |_| false),
+        dropped: 0,
+        hidden: Hidden { lines, removed, added },
+    })
 }
 
 /// The pieces printing `hunk`'s lines flagged in `keep` (lines also `elided` print as gaps),
