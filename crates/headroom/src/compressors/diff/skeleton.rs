@@ -6,7 +6,7 @@
 
 use super::parse::{File, Hunk};
 use super::score::Score;
-use super::thin::is_definition;
+use super::thin::defines;
 use super::trim::{self, Trimmed};
 use crate::compressors::search::rank;
 
@@ -74,7 +74,8 @@ fn definitions(hunk: &Hunk<'_>, tests: bool) -> Vec<usize> {
         .filter(|(_, l)| hunk.is_change(l))
         .filter_map(|(k, l)| {
             let t = hunk.text(l);
-            let (_, name) = rank::definition(t).filter(|_| is_definition(t))?;
+            let def = rank::definition(t);
+            let (_, name) = def.filter(|_| defines(t, def))?;
             let test = rank::is_test_decl(t) || rank::is_test_name(name);
             (tests || !test).then_some((k, name, hunk.is_removal(l)))
         })

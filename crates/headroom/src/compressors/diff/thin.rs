@@ -3,9 +3,10 @@
 //! lines around it. In runs of [`RUN_MIN`] changed lines or more, a line stays when it tells
 //! something: it defines a name (signature, type, constant), carries question terms that are
 //! rare among all such lines of the diff (BM25 over them, with subword pieces), a question
-//! identifier, or an error / security word where those are rare; or it sits where question
+//! identifier, or an error word where those are rare; or it sits where question
 //! terms are dense. Kept lines take one line of context each side (a definition, the two lines
-//! after it); a run's first and last lines always stay. Stretches of other lines become gaps
+//! after it, or its whole body when the definition itself tells and is short); a run's first
+//! and last lines always stay. Stretches of other lines become gaps
 //! (one marker with exact counts) when long enough to pay for the marker.
 
 use super::classify::Collapse;
@@ -28,10 +29,12 @@ const DENSE_HITS: usize = 3;
 const DENSE_REACH: usize = 3;
 /// What counts as a hit for [`DENSE_HITS`].
 const DENSE_SCORE: f64 = 2.0;
-/// Error / security words make a line telling only in this share of the lines or fewer.
-const SIGNAL_SHARE: f64 = 0.1;
+/// Error words make a line telling only in this share of the lines or fewer.
+const ERROR_SHARE: f64 = 0.1;
 /// Lines kept after a definition (the rest of its signature, the start of its body).
 const DEF_TAIL: usize = 2;
+/// A telling definition keeps its whole body when it ends within this many lines.
+const BODY_MAX: usize = 40;
 
 /// One long run: file, hunk, and body lines `start..end`.
 struct Run {
@@ -75,12 +78,9 @@ pub(super) fn masks(
     let text = rank::bm25_with_subwords(&docs, terms);
     let ids = rank::Identifiers::new(query, &docs);
     let scores: Vec<f64> = docs.iter().zip(&text).map(|(d, t)| t + ids.score(d)).collect();
-    // Error / security words tell only where they are rare (not `Error` in every signature).
-    let cap = (docs.len() as f64 * SIGNAL_SHARE) as usize;
-    let errors: Vec<bool> = docs.iter().map(|d| cx.signals.is_error(d)).collect();
-    let security: Vec<bool> = docs.iter().map(|d| cx.signals.is_security(d)).collect();
-    let errors_tell = errors.iter().filter(|&&e| e).count() <= cap;
-    let security_tells = security.iter().filter(|&&s| s).count() <= cap;
+    // Error words tell only where they are rare (not `Error` in every signature).
+    let cap = (docs.len() as f64 * ERROR_SHARE) as usize;
+    let errors = rare_flags(&docs, cap, |d| cx.signals.is_error(d));
 
     let mut at = 0;
     for run in &runs {
@@ -88,24 +88,33 @@ pub(super) fn masks(
         let len = run.end - run.start;
         let range = at..at + len;
         at += len;
-        let (Some(score), Some(doc), Some(err), Some(sec)) = (
-            scores.get(range.clone()),
-            docs.get(range.clone()),
-            errors.get(range.clone()),
-            security.get(range),
-        ) else {
+        let (Some(score), Some(doc)) = (scores.get(range.clone()), docs.get(range.clone())) else {
             continue;
         };
         let test_file = files.get(run.file).is_some_and(|f| rank::is_peripheral_path(f.path));
-        let signal = |i: usize| {
-            errors_tell && err.get(i) == Some(&true) || security_tells && sec.get(i) == Some(&true)
-        };
+        let signal = |i: usize| errors.as_ref().is_some_and(|f| f.get(range.start + i) == Some(&true));
         let keep = keep_flags(score, doc, signal, test_file, tests_asked);
         let Some(mask) = out.get_mut(run.file).and_then(|r| r.get_mut(run.hunk)) else { continue };
         let lines = hunk.lines.get(run.start..run.end).unwrap_or(&[]);
         mark_gaps(mask, hunk.lines.len(), run.start, &keep, lines);
     }
     out
+}
+
+/// `is(doc)` for every doc, or `None` once more than `cap` docs say yes (then it tells
+/// nothing, and the rest is not worth reading).
+fn rare_flags(docs: &[&str], cap: usize, is: impl Fn(&str) -> bool) -> Option<Vec<bool>> {
+    let mut flags = Vec::with_capacity(docs.len());
+    let mut yes = 0;
+    for d in docs {
+        let f = is(d);
+        yes += usize::from(f);
+        if yes > cap {
+            return None;
+        }
+        flags.push(f);
+    }
+    Some(flags)
 }
 
 /// Maximal runs of at least [`RUN_MIN`] changed lines in `hunk`, as `[start, end)`.
@@ -156,11 +165,12 @@ fn keep_flags(
     let mut attribute = false;
     for (i, line) in doc.iter().enumerate() {
         let s = score.get(i).copied().unwrap_or(0.0);
-        let definition = is_definition(line);
+        let def = rank::definition(line);
+        let definition = defines(line, def);
         if definition {
             let test = attribute
                 || rank::is_test_decl(line)
-                || rank::definition(line).is_some_and(|(_, name)| rank::is_test_name(name));
+                || def.is_some_and(|(_, name)| rank::is_test_name(name));
             in_test = test || test_file;
             attribute = false;
         } else if rank::is_test_decl(line) {
@@ -174,7 +184,9 @@ fn keep_flags(
             && hit.get(lo..(i + DENSE_REACH + 1).min(n)).map_or(0, |w| w.iter().filter(|&&h| h).count())
                 >= DENSE_HITS;
         if definition {
-            set(i.saturating_sub(1), i + if peripheral { 1 } else { 1 + DEF_TAIL });
+            // A definition the question points at stays whole when short: its body is the answer.
+            let body = if s >= TELLING && !peripheral { body_end(doc, i) } else { None };
+            set(i.saturating_sub(1), body.unwrap_or(i + if peripheral { 1 } else { 1 + DEF_TAIL }));
         } else if s >= TELLING || dense || !peripheral && signal(i) {
             set(i.saturating_sub(1), i + 1);
         }
@@ -182,10 +194,47 @@ fn keep_flags(
     keep
 }
 
-/// Does `line` define a function, type or constant (or a top-level module / macro)?
-pub(super) fn is_definition(line: &str) -> bool {
+/// The last line of the body of the definition on line `def` of `doc`, if it ends within
+/// [`BODY_MAX`] lines (or the run does): the lines indented deeper than the definition (a
+/// closing `)` that goes on with the signature included), then one closing `}` / `end` / `)` /
+/// `]` at its level.
+fn body_end(doc: &[&str], def: usize) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let level = indent(doc.get(def)?);
+    let last = doc.len().saturating_sub(1);
+    if last <= def + BODY_MAX {
+        // The run ends first: the rest of it, unless a line at the definition's level ends
+        // the body sooner.
+        return Some(body_close(doc, def, level, last).unwrap_or(last));
+    }
+    body_close(doc, def, level, def + BODY_MAX)
+}
+
+/// The line ending the body of the definition on line `def` (at indent `level`), looking no
+/// further than line `limit`.
+fn body_close(doc: &[&str], def: usize, level: usize, limit: usize) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    for k in def + 1..=limit {
+        let l = doc.get(k)?;
+        let t = l.trim();
+        if t.is_empty() || indent(l) > level {
+            continue;
+        }
+        let opens = t.ends_with('{') || t.ends_with(':') || t.ends_with("=>");
+        if t.starts_with(')') && opens {
+            continue;
+        }
+        let closes = t.starts_with(['}', ')', ']']) || t == "end";
+        return Some(if closes { k } else { k - 1 });
+    }
+    None
+}
+
+/// Given what [`rank::definition`] says of `line`: does it define a function, type or
+/// constant (or a top-level module / macro)?
+pub(super) fn defines(line: &str, def: Option<(rank::DefKind, &str)>) -> bool {
     let indented = line.starts_with([' ', '\t']);
-    match rank::definition(line) {
+    match def {
         Some((rank::DefKind::Other, _)) => !indented,
         // `const x = ...` / `var x` inside a body is a local binding (JS, TS, Go).
         Some((rank::DefKind::Constant, _)) => {
