@@ -313,3 +313,80 @@ fn unasked_tests_in_a_new_file_thin_to_their_names() {
     assert_eq!(change_counts(&out), change_counts(&text));
     assert_true_headers(&out);
 }
+
+/// A new config module: a retry delay, then a long table of defaults.
+fn new_config_module() -> String {
+    let body = r#"//! Configuration: defaults, and the retry policy.
+
+use std::time::Duration;
+
+/// Delay before retry `attempt`: exponential from `base`, with full jitter, capped.
+pub fn retry_delay(attempt: u32, policy: &RetryPolicy, rng: &mut impl Rng) -> Duration {
+    let base_ms = policy.base.as_millis() as u64;
+    let cap_ms = policy.cap.as_millis() as u64;
+    let shift = attempt.min(20);
+    let exp_ms = base_ms.saturating_mul(1u64 << shift);
+    let ceiling = exp_ms.min(cap_ms);
+    let jittered = if policy.jitter {
+        rng.gen_range(0..=ceiling)
+    } else {
+        ceiling
+    };
+    let floor_ms = policy.floor.as_millis() as u64;
+    Duration::from_millis(jittered.max(floor_ms))
+}
+
+/// The settings used when the config file leaves them out.
+pub fn defaults() -> Config {
+    Config {
+        listen: "127.0.0.1".to_owned(),
+        port: 8080,
+        workers: 4,
+        queue_depth: 1024,
+        read_buffer: 64 * 1024,
+        write_buffer: 64 * 1024,
+        keepalive: Duration::from_secs(75),
+        idle_close: Duration::from_secs(300),
+        max_body: 8 * 1024 * 1024,
+        max_headers: 100,
+        log_level: "info".to_owned(),
+        log_format: "text".to_owned(),
+        metrics_port: 9090,
+        tls_cert: None,
+        tls_key: None,
+        gzip: true,
+        gzip_level: 6,
+        cache_entries: 10_000,
+    }
+}"#;
+    let n = body.lines().count();
+    let mut s = format!(
+        "diff --git a/src/config.rs b/src/config.rs\nnew file mode 100644\nindex 0000000..4b3c2d1\n--- /dev/null\n+++ b/src/config.rs\n@@ -0,0 +1,{n} @@\n"
+    );
+    for l in body.lines() {
+        s.push('+');
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn the_asked_function_keeps_its_whole_body() {
+    let text = new_config_module();
+    let q = "How does `retry_delay` work?";
+    let out = run(&DiffCompressor, ContentKind::Diff, &text, q).unwrap_or_default();
+    let body: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("+pub fn retry_delay"))
+        .take_while(|l| *l != "+}")
+        .collect();
+    assert!(body.len() > 10);
+    for l in body {
+        assert!(out.contains(l), "lost {l:?}\n{out}");
+    }
+    // The defaults table is nobody's question.
+    assert!(!out.contains("+        queue_depth: 1024,"), "{out}");
+    assert_eq!(change_counts(&out), change_counts(&text));
+    assert_true_headers(&out);
+}
