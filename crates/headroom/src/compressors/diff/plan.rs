@@ -1,6 +1,7 @@
-//! What to keep of a parsed diff: collapsed files, weak blocks of big hunks elided, context
-//! trimmed where that pays, and the hunks that drop when a big diff is over its byte budget or
-//! score near zero next to a clear best.
+//! What to keep of a parsed diff: collapsed files, weak blocks of big hunks elided, long runs
+//! of changed lines thinned, context trimmed where that pays, the hunks that drop when a big
+//! diff is over its byte budget (thinned lines buy no budget) or score near zero next to a
+//! clear best, and the definition lines of dropped hunks that come back.
 
 use super::blocks;
 use super::classify::{classify, identifier_finders, Collapse};

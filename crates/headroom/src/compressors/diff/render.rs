@@ -2,6 +2,7 @@
 //! trimmed), and a marker line wherever something was dropped, each with exact counts:
 //! `(-12 +30 lines) [headroom: 3 hunks omitted; ...]`, `(lockfile, ...) [...]`,
 //! `(binary patch) [headroom: 40 lines omitted; ...]`, `(unchanged context) [headroom: 14 lines
+//! omitted; ...]`, `(hunks cut to their definitions, -3 +40 lines) [headroom: 51 lines
 //! omitted; ...]`.
 
 use std::fmt::Write as _;

@@ -80,8 +80,18 @@ fn definitions(hunk: &Hunk<'_>, tests: bool) -> Vec<usize> {
             (tests || !test).then_some((k, name, hunk.is_removal(l)))
         })
         .collect();
+    // Names per side, sorted for lookup (a hunk may define thousands of names).
+    let side = |removed: bool| {
+        let mut names: Vec<&str> = defs.iter().filter(|d| d.2 == removed).map(|d| d.1).collect();
+        names.sort_unstable();
+        names
+    };
+    let (gone, added) = (side(true), side(false));
     defs.iter()
-        .filter(|(_, name, removed)| !defs.iter().any(|(_, n, r)| n == name && r != removed))
+        .filter(|(_, name, removed)| {
+            let other = if *removed { &added } else { &gone };
+            other.binary_search(name).is_err()
+        })
         .map(|&(k, _, _)| k)
         .collect()
 }

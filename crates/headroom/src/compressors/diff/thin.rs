@@ -2,12 +2,13 @@
 //! table, a new file): a hunk kept for one asked-about line would otherwise carry hundreds of
 //! lines around it. In runs of [`RUN_MIN`] changed lines or more, a line stays when it tells
 //! something: it defines a name (signature, type, constant), carries question terms that are
-//! rare among all such lines of the diff (BM25 over them, with subword pieces), a question
-//! identifier, or an error word where those are rare; or it sits where question
-//! terms are dense. Kept lines take one line of context each side (a definition, the two lines
-//! after it, or its whole body when the definition itself tells and is short); a run's first
-//! and last lines always stay. Stretches of other lines become gaps
-//! (one marker with exact counts) when long enough to pay for the marker.
+//! rare among all such lines of the diff (BM25 over them, with subword pieces) or a question
+//! identifier, holds an error word where those are rare, or sits where question terms are
+//! dense. Kept lines take one line of context each side (a definition, the two lines after it,
+//! or its whole body when the definition itself tells and is short); a run's first and last
+//! lines always stay. In tests nobody asked about, only definitions and lines telling on their
+//! own stay. Stretches of other lines become gaps (one marker with exact counts) when long
+//! enough to pay for the marker.
 
 use super::classify::Collapse;
 use super::parse::{File, Hunk};
@@ -21,13 +22,13 @@ const RUN_MIN: usize = 20;
 /// A stretch of untelling lines shorter than this stays.
 const GAP_MIN: usize = 6;
 /// Score (BM25 over the long runs' lines, plus identifier weights) that makes a line telling:
-/// about one question term found in an eighth of those lines or fewer.
+/// about one question term found in a twentieth of those lines or fewer, or two commoner ones.
 const TELLING: f64 = 3.0;
 /// A line with some question term is telling when this many lines within [`DENSE_REACH`] of
 /// it (itself included) have one too.
 const DENSE_HITS: usize = 3;
 const DENSE_REACH: usize = 3;
-/// What counts as a hit for [`DENSE_HITS`].
+/// What counts as a hit for [`DENSE_HITS`]: a term in about an eighth of the lines or fewer.
 const DENSE_SCORE: f64 = 2.0;
 /// Error words make a line telling only in this share of the lines or fewer.
 const ERROR_SHARE: f64 = 0.1;
@@ -151,6 +152,9 @@ fn keep_flags(
 ) -> Vec<bool> {
     let test_file = in_test;
     let n = doc.len();
+    if n == 0 {
+        return Vec::new();
+    }
     let mut keep = vec![false; n];
     let mut set = |from: usize, to: usize| {
         for x in keep.iter_mut().take(to.min(n - 1) + 1).skip(from) {

@@ -159,7 +159,8 @@ fn pieces<'a>(hunk: &Hunk<'a>, keep: &[bool], elided: impl Fn(usize) -> bool) ->
                 first: k,
                 old: (old_ln, 0),
                 new: (new_ln, 0),
-                rows: Vec::with_capacity(n - k),
+                // Bounded: a hunk cut to many one-line pieces must not reserve its length for each.
+                rows: Vec::with_capacity((n - k).min(256)),
             });
             cur.old.1 = cur.old.1.saturating_add(d_old);
             cur.new.1 = cur.new.1.saturating_add(d_new);
