@@ -2,11 +2,12 @@
 //! keeps every commit header and message, every file header, and the changed lines of the
 //! hunks that matter; trims unchanged context to one line around changes (recomputing hunk
 //! headers); collapses lockfiles, generated files, encoded data and binary patches to a
-//! one-line summary; elides blocks of big hunks that rank far below the hunk's best; and, in
-//! big diffs, drops the hunks that rank lowest against the question. Every drop is named by a
-//! marker with exact counts (`(-12 +30 lines) [headroom: 3 hunks omitted; ...]`). Kept lines
-//! are input lines, byte for byte; only `---`/`+++` lines that repeat the `diff --git` paths
-//! are left out.
+//! one-line summary; elides blocks of big hunks that rank far below the hunk's best; thins
+//! long runs of changed lines to the lines that tell something (`thin`); and, in big diffs,
+//! drops the hunks that rank lowest against the question, keeping the definitions they add or
+//! remove (`skeleton`). Every drop is named by a marker with exact counts (`(-12 +30 lines)
+//! [headroom: 3 hunks omitted; ...]`). Kept lines are input lines, byte for byte; only
+//! `---`/`+++` lines that repeat the `diff --git` paths are left out.
 
 mod blocks;
 mod classify;
@@ -14,6 +15,8 @@ mod parse;
 mod plan;
 mod render;
 mod score;
+mod skeleton;
+mod thin;
 mod trim;
 
 use super::{CompressError, Compressor, Context, Transform};
@@ -43,3 +46,5 @@ impl Compressor for DiffCompressor {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_runs;

@@ -1,11 +1,14 @@
-//! What to keep of a parsed diff: collapsed files, weak blocks of big hunks elided, context
-//! trimmed where that pays, and the hunks that drop when a big diff is over its byte budget or
-//! score near zero next to a clear best.
+//! What to keep of a parsed diff: collapsed files, weak blocks of big hunks elided, long runs
+//! of changed lines thinned, context trimmed where that pays, the hunks that drop when a big
+//! diff is over its byte budget (thinned lines buy no budget) or score near zero next to a
+//! clear best, and the definition lines of dropped hunks that come back.
 
 use super::blocks;
 use super::classify::{classify, identifier_finders, Collapse};
 use super::parse::{File, Hunk, Part};
 use super::score::score_hunks;
+use super::skeleton;
+use super::thin;
 use super::trim::{self, Trimmed};
 use crate::compressors::search::rank;
 use crate::compressors::Context;
@@ -50,15 +53,20 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     let terms = rank::term_set(&query);
     let scores = score_hunks(parts, &files, &collapse, &query, &terms, cx);
     let asks_peripheral = rank::asks_peripheral(&query);
+    let thinned = thin::masks(&files, &collapse, &query, &terms, cx, asks_peripheral);
 
     // Irrelevant blocks of big hunks become gaps; context is trimmed per file when that pays
     // for its marker (decided again once hunks have dropped).
     let mut full: Vec<Vec<Trimmed<'a>>> = Vec::with_capacity(files.len());
     let mut hunks: Vec<Vec<Option<Trimmed<'a>>>> = Vec::with_capacity(files.len());
-    for f in &files {
+    for (f, thin) in files.iter().zip(&thinned) {
         let strict = !asks_peripheral && rank::is_peripheral_path(f.path);
-        let masks: Vec<Vec<bool>> =
-            f.hunks.iter().map(|h| blocks::elide_mask(h, &query, &terms, cx, strict)).collect();
+        let masks: Vec<Vec<bool>> = f
+            .hunks
+            .iter()
+            .zip(thin)
+            .map(|(h, t)| union(blocks::elide_mask(h, &query, &terms, cx, strict), t))
+            .collect();
         // Unbounded reach keeps every line: with nothing elided, that is the hunk as it is.
         let untrimmed = |(h, m): (&Hunk<'a>, &Vec<bool>)| {
             if m.contains(&true) {
@@ -75,7 +83,14 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
     // Small diffs are read whole but for context; big ones keep less.
     let default_keep = DEFAULT_KEEP + 0.3 * (-(total_bytes as f64) / 12_000.0).exp();
     let keep_share = cx.target_ratio.map_or(default_keep, |r| (1.0 - r).clamp(0.05, 0.95));
-    let budget = (total_bytes as f64 * keep_share) as usize;
+    // Lines thinned out of long runs are noise: they buy no room for other hunks.
+    let thinned_bytes: usize = files
+        .iter()
+        .zip(&thinned)
+        .flat_map(|(f, masks)| f.hunks.iter().zip(masks))
+        .flat_map(|(h, m)| h.lines.iter().zip(m).filter(|(_, &x)| x).map(|(l, _)| l.len() + 1))
+        .sum();
+    let budget = (total_bytes.saturating_sub(thinned_bytes) as f64 * keep_share) as usize;
     let mut est = estimate(parts, &collapse, &hunks);
     // Whole hunks drop only from big diffs; a small one reads fine once context is trimmed.
     if est > DROP_MIN_BYTES {
@@ -129,7 +144,19 @@ pub(super) fn plan<'a>(parts: &[Part<'a>], total_bytes: usize, cx: &Context<'_>)
         }
     }
     settle_trimming(&mut hunks, &full);
+    skeleton::restore(&files, &scores, &mut hunks, total_bytes, asks_peripheral);
     Plan { collapse, hunks }
+}
+
+/// Lines elided by either mask (an empty mask elides nothing).
+fn union(mut a: Vec<bool>, b: &[bool]) -> Vec<bool> {
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    for (x, &y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
+    a
 }
 
 /// Per file, keep trimmed context only when it saves more than its marker costs.

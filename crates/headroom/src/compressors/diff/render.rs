@@ -2,13 +2,14 @@
 //! trimmed), and a marker line wherever something was dropped, each with exact counts:
 //! `(-12 +30 lines) [headroom: 3 hunks omitted; ...]`, `(lockfile, ...) [...]`,
 //! `(binary patch) [headroom: 40 lines omitted; ...]`, `(unchanged context) [headroom: 14 lines
+//! omitted; ...]`, `(hunks cut to their definitions, -3 +40 lines) [headroom: 51 lines
 //! omitted; ...]`.
 
 use std::fmt::Write as _;
 
 use super::parse::{File, Hunk, Part};
 use super::plan::Plan;
-use super::trim::{Row, Trimmed};
+use super::trim::{Hidden, Row, Trimmed};
 use crate::compressors::Context;
 
 /// Lines joined by `\n`, written straight into one string.
@@ -82,11 +83,15 @@ fn render_file(
     }
     let mut run: Vec<&Hunk<'_>> = Vec::new();
     let mut trimmed = 0;
+    let mut hidden = Hidden::default();
     for (h, hunk) in file.hunks.iter().enumerate() {
         match hunks.get(h).and_then(Option::as_ref) {
             Some(t) => {
                 flush_run(out, &mut run, cx);
                 trimmed += t.dropped;
+                hidden.lines += t.hidden.lines;
+                hidden.removed += t.hidden.removed;
+                hidden.added += t.hidden.added;
                 for piece in &t.pieces {
                     out.line(&piece.header);
                     for row in &piece.rows {
@@ -104,6 +109,14 @@ fn render_file(
         }
     }
     flush_run(out, &mut run, cx);
+    if hidden.lines > 0 {
+        out.line_fmt(format_args!(
+            "(hunks cut to their definitions, -{} +{} lines) {}",
+            hidden.removed,
+            hidden.added,
+            cx.marker(hidden.lines, "lines")
+        ));
+    }
     if trimmed > 0 {
         out.line_fmt(format_args!("(unchanged context) {}", cx.marker(trimmed, "lines")));
     }

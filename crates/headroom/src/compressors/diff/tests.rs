@@ -50,7 +50,7 @@ fn noise_commit(n: usize) -> String {
 
 /// (removed, added) lines per file section of a diff text: visible `-`/`+` lines plus the
 /// counts printed in `(-d +a lines)` markers.
-fn change_counts(text: &str) -> Vec<(String, usize, usize)> {
+pub(super) fn change_counts(text: &str) -> Vec<(String, usize, usize)> {
     let mut out: Vec<(String, usize, usize)> = Vec::new();
     let mut in_hunk = false;
     for l in text.lines() {

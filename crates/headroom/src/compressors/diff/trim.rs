@@ -35,6 +35,17 @@ pub(super) struct Trimmed<'a> {
     pub pieces: Vec<Piece<'a>>,
     /// Unchanged lines trimmed away at piece edges and between pieces.
     pub dropped: usize,
+    /// Lines left out of a hunk cut down to its definitions ([`skeleton`]).
+    pub hidden: Hidden,
+}
+
+/// Lines left out of a hunk cut down to its definitions: how many, and how many of them were
+/// removed / added lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Hidden {
+    pub lines: usize,
+    pub removed: usize,
+    pub added: usize,
 }
 
 impl Trimmed<'_> {
@@ -65,6 +76,7 @@ pub(super) fn whole<'a>(hunk: &Hunk<'a>) -> Trimmed<'a> {
             rows: hunk.lines.iter().map(|l| Row::Line(l)).collect(),
         }],
         dropped: 0,
+        hidden: Hidden::default(),
     }
 }
 
@@ -90,7 +102,48 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
     if dropped == 0 && !(0..n).any(elided) {
         return whole(hunk);
     }
+    Trimmed { pieces: pieces(hunk, &keep, elided), dropped, hidden: Hidden::default() }
+}
 
+/// `hunk` cut down to body lines `lines` (changed lines, in order), each run of them a piece
+/// under a recomputed header; the other lines are counted in [`Trimmed::hidden`]. `None` for
+/// combined hunks, which are never re-split.
+pub(super) fn skeleton<'a>(hunk: &Hunk<'a>, lines: &[usize]) -> Option<Trimmed<'a>> {
+    if hunk.parents != 1 || lines.is_empty() {
+        return None;
+    }
+    let mut keep = vec![false; hunk.lines.len()];
+    for &k in lines {
+        *keep.get_mut(k)? = true;
+    }
+    // `\ No newline at end of file` follows the line it annotates.
+    for k in 1..keep.len() {
+        if hunk.lines.get(k).is_some_and(|l| l.starts_with('\\')) && keep.get(k - 1) == Some(&true) {
+            if let Some(x) = keep.get_mut(k) {
+                *x = true;
+            }
+        }
+    }
+    let (mut lines, mut removed, mut added) = (0, 0, 0);
+    for (l, _) in hunk.lines.iter().zip(&keep).filter(|(_, &k)| !k) {
+        lines += 1;
+        match l.as_bytes().first() {
+            Some(b'-') => removed += 1,
+            Some(b'+') => added += 1,
+            _ => {}
+        }
+    }
+    Some(Trimmed {
+        pieces: pieces(hunk, &keep, |_| false),
+        dropped: 0,
+        hidden: Hidden { lines, removed, added },
+    })
+}
+
+/// The pieces printing `hunk`'s lines flagged in `keep` (lines also `elided` print as gaps),
+/// each maximal run of kept lines under its own header.
+fn pieces<'a>(hunk: &Hunk<'a>, keep: &[bool], elided: impl Fn(usize) -> bool) -> Vec<Piece<'a>> {
+    let n = hunk.lines.len();
     let mut pieces = Vec::new();
     let (mut old_ln, mut new_ln) = (hunk.old_start, hunk.new_start);
     let mut current: Option<Open<'a>> = None;
@@ -106,7 +159,8 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
                 first: k,
                 old: (old_ln, 0),
                 new: (new_ln, 0),
-                rows: Vec::with_capacity(n - k),
+                // Bounded: a hunk cut to many one-line pieces must not reserve its length for each.
+                rows: Vec::with_capacity((n - k).min(256)),
             });
             cur.old.1 = cur.old.1.saturating_add(d_old);
             cur.new.1 = cur.new.1.saturating_add(d_new);
@@ -131,7 +185,7 @@ pub(super) fn trim<'a>(hunk: &Hunk<'a>, reach: usize, elide: &[bool]) -> Trimmed
     if let Some(done) = current.take() {
         pieces.push(done.close(hunk, n));
     }
-    Trimmed { pieces, dropped }
+    pieces
 }
 
 fn is_change(l: &str) -> bool {
