@@ -120,6 +120,8 @@ fn invariants_hold_on_every_out_of_corpus_case_and_config() {
     check_all(&cases);
 }
 
+/// Every case under every config; a failure names its case, and the config is printed first.
+#[allow(clippy::print_stderr)]
 fn check_all(cases: &[Case]) {
     for (name, config) in configs() {
         for case in cases {
