@@ -120,7 +120,7 @@ fn invariants_hold_on_every_out_of_corpus_case_and_config() {
     check_all(&cases);
 }
 
-/// Every case under every config; a failure names its case, and the config is printed first.
+/// Every case under every config, each config and case printed as it starts.
 #[allow(clippy::print_stderr)]
 fn check_all(cases: &[Case]) {
     for (name, config) in configs() {
