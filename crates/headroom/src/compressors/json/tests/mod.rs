@@ -412,23 +412,6 @@ fn lossless_output_reads_back_to_the_source() {
     }
 }
 
-#[test]
-#[ignore = "prints compressed outputs for inspection"]
-fn dump_corpus_outputs() {
-    let dir = std::env::var("DUMP_DIR").unwrap_or_else(|_| "/tmp/json-dump".into());
-    let corpus = std::env::var("CORPUS_DIR").map_or_else(|_| default_dir(), std::path::PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    for case in load(&corpus).into_iter().filter(|c| c.kind == "json" || c.kind == "mixed") {
-        for (i, text) in case.tool_outputs().iter().enumerate() {
-            if crate::detect::detect(text) != ContentKind::Json {
-                continue;
-            }
-            std::fs::write(format!("{dir}/{}_{i}.txt", case.id), lossy(text, &case.question)).unwrap();
-            std::fs::write(format!("{dir}/{}_{i}.lossless.txt", case.id), lossless(text)).unwrap();
-        }
-    }
-}
-
 /// A small deterministic generator of awkward JSON (xorshift; no dependency needed).
 struct Gen(u64);
 
@@ -582,13 +565,4 @@ fn generated_documents_round_trip_and_never_fail() {
     }
     assert!(cuts >= 10, "only {cuts} documents were cut");
     assert!(map_cuts >= 5, "only {map_cuts} documents had a map cut");
-}
-
-#[test]
-#[ignore = "prints the lossy output for JSON_FILE and QUESTION, for inspection"]
-fn compress_file() {
-    let (Ok(path), Ok(q)) = (std::env::var("JSON_FILE"), std::env::var("QUESTION")) else { return };
-    let text = std::fs::read_to_string(path).unwrap();
-    let out = lossy(&text, &q);
-    println!("{out}\n--- {} -> {} tokens", tokens(&text), tokens(&out));
 }
